@@ -13,6 +13,15 @@ import java.util.List;
 public interface MediaSink {
 
     /**
+     * Called once, on the subscribing thread, before any other method: keep the subscription to
+     * {@link Subscription#resume() resume} it after back-pressure.
+     *
+     * @param subscription the new subscription
+     */
+    default void onSubscribe(Subscription subscription) {
+    }
+
+    /**
      * The stream's tracks, before the first packet and on every change (new codec configuration).
      *
      * @param tracks the tracks, immutable

@@ -1,6 +1,10 @@
 package io.streamkit.api;
 
-/** One subscriber's attachment to a {@link Stream}. Close it to unsubscribe. */
+/**
+ * One subscriber's attachment to a {@link Stream}. Close it to unsubscribe: {@link #close()}
+ * returns at once (also on the sink's own executor); {@link #closeAsync()}'s future completes
+ * after {@link MediaSink#onClose(Throwable)} has run.
+ */
 public interface Subscription extends AsyncCloseable {
 
     /** @return a unique id within the kit */

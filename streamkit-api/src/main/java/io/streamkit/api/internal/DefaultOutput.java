@@ -40,6 +40,11 @@ final class DefaultOutput extends AbstractEndpoint<OutputSession> implements Out
     CompletableFuture<Void> attach(OutputSession session) {
         MediaSink counting = new MediaSink() {
             @Override
+            public void onSubscribe(Subscription s) {
+                session.onSubscribe(s);
+            }
+
+            @Override
             public void onTracks(List<TrackInfo> tracks) {
                 session.onTracks(tracks);
             }
@@ -63,14 +68,6 @@ final class DefaultOutput extends AbstractEndpoint<OutputSession> implements Out
         SubscribeOptions options = new SubscribeOptions(session.executor(), config.queueCapacity(), true, id);
         subscription = stream.subscribe(counting, options);
         return session.closeFuture();
-    }
-
-    /** Lets a session that signalled not-ready resume delivery. */
-    void resume() {
-        Subscription s = subscription;
-        if (s != null) {
-            s.resume();
-        }
     }
 
     @Override

@@ -307,7 +307,7 @@ final class DefaultStream implements Stream {
     /** Under lock. */
     private void goIdle() {
         state = StreamState.IDLE;
-        lastDtsNanos = Long.MIN_VALUE;
+        // lastDtsNanos is kept: subscribers that stay see one monotonic timeline across publishers
         clearGop();
         for (DefaultSubscription s : subscriptions) {
             s.offerUnpublished();
@@ -330,6 +330,7 @@ final class DefaultStream implements Stream {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(options, "options");
         DefaultSubscription sub = new DefaultSubscription(this, sink, options, kit.nextId("sub"));
+        sink.onSubscribe(sub);
         synchronized (lock) {
             ensureAttached();
             DefaultSubscription[] next = Arrays.copyOf(subscriptions, subscriptions.length + 1);

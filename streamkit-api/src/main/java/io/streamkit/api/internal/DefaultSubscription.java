@@ -46,6 +46,8 @@ final class DefaultSubscription implements Subscription, Runnable {
     // guarded by this
     private int queuedPackets;
     private boolean waitKeyframe;
+    /** Whether the current wait for a keyframe follows an overflow (its skips count as drops). */
+    private boolean overflowWait;
     private long dropped;
     private long overflows;
     private boolean closed;
@@ -100,10 +102,13 @@ final class DefaultSubscription implements Subscription, Runnable {
             }
             if (waitKeyframe) {
                 if (!isResumePoint(packet, streamHasVideo)) {
-                    dropped++;
+                    if (overflowWait) {
+                        dropped++;
+                    }
                     return;
                 }
                 waitKeyframe = false;
+                overflowWait = false;
             }
             if (queuedPackets >= capacity) {
                 overflow(packet, streamHasVideo);
@@ -141,6 +146,7 @@ final class DefaultSubscription implements Subscription, Runnable {
         overflows++;
         dropped += discarded;
         waitKeyframe = !isResumePoint(incoming, streamHasVideo);
+        overflowWait = waitKeyframe;
         if (waitKeyframe) {
             dropped++;
         }
@@ -162,6 +168,7 @@ final class DefaultSubscription implements Subscription, Runnable {
     /** The next packet must be a keyframe (publisher changed); under the stream lock. */
     synchronized void requireKeyframe() {
         waitKeyframe = true;
+        overflowWait = false;
     }
 
     private void offerControl(Object entry) {
@@ -260,6 +267,15 @@ final class DefaultSubscription implements Subscription, Runnable {
     public CompletableFuture<Void> closeAsync() {
         closeWith(null);
         return closeFuture;
+    }
+
+    /**
+     * Unsubscribes at once without waiting for {@link MediaSink#onClose(Throwable)}, which runs
+     * later on the sink's executor: safe to call from that executor itself.
+     */
+    @Override
+    public void close() {
+        closeWith(null);
     }
 
     /** Closes from the stream's side without calling back into it. */

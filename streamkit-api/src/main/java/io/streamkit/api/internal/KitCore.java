@@ -273,6 +273,15 @@ public final class KitCore {
             for (DefaultStream s : List.copyOf(streams.values())) {
                 s.close();
             }
+            for (TransportProvider p : new java.util.LinkedHashSet<>(transports.values())) {
+                if (p instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        log.warn("closing transport {} failed", p.name(), e);
+                    }
+                }
+            }
         } finally {
             scheduler.shutdownNow();
             if (ownedCallbackExecutor != null) {

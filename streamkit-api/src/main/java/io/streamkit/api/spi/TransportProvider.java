@@ -16,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * registration wins over a discovered one. Every method has a default, so adding hooks later
  * breaks no implementor. Verify an implementation with the compatibility kit
  * ({@code io.streamkit.api.testkit.TransportProviderContract} in the {@code tests} jar).
+ *
+ * <p>A provider that holds resources (threads, sockets) implements {@link AutoCloseable}; the kit
+ * closes it after its streams. Each kit loads its own provider instances.
  */
 public interface TransportProvider {
 
