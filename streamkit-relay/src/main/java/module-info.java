@@ -4,15 +4,16 @@
  */
 module io.streamkit.relay {
     requires transitive io.streamkit.api;
-    requires io.netty.buffer;
-    requires io.netty.common;
-    requires io.netty.transport;
-    requires io.netty.codec;
-    requires io.netty.handler;
+    requires transitive io.netty.buffer;
+    requires transitive io.netty.common;
+    requires transitive io.netty.transport;
+    requires transitive io.netty.codec;
+    requires transitive io.netty.handler;
 
-    // exports io.streamkit.relay;  (enabled once the package has classes)
-    // exports io.streamkit.relay.amf;  (enabled once the package has classes)
-    // exports io.streamkit.relay.flv;  (enabled once the package has classes)
-    // exports io.streamkit.relay.rtmp;  (enabled once the package has classes)
+    exports io.streamkit.relay.amf;
+    exports io.streamkit.relay.flv;
+    exports io.streamkit.relay.rtmp;
+
+    provides io.streamkit.api.spi.TransportProvider with io.streamkit.relay.rtmp.RtmpTransportProvider;
 
 }

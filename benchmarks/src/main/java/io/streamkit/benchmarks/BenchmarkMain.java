@@ -1,0 +1,68 @@
+package io.streamkit.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a benchmark suite and prints StreamKit's figures beside the anchor measured in the same
+ * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]}.
+ */
+public final class BenchmarkMain {
+    private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
+
+    private BenchmarkMain() {
+    }
+
+    /**
+     * @param args the suite name ({@code fanout}) and optionally {@code quick}
+     * @throws RunnerException when JMH fails
+     */
+    public static void main(String[] args) throws RunnerException {
+        String suite = args.length > 0 ? args[0] : "fanout";
+        boolean quick = args.length > 1 && args[1].equals("quick");
+        if (!suite.equals("fanout")) {
+            log.error("unknown suite '{}'; known: fanout", suite);
+            System.exit(2);
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())
+                .addProfiler(GCProfiler.class);
+        if (quick) {
+            options.warmupIterations(1).measurementIterations(2);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, double[]> byKey = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String bench = r.getParams().getBenchmark();
+            String subs = r.getParams().getParam("subscribers");
+            double opsPerSec = r.getPrimaryResult().getScore();
+            double allocPerOp = r.getSecondaryResults().get("gc.alloc.rate.norm").getScore();
+            byKey.put(bench.substring(bench.lastIndexOf('.') + 1) + "@" + subs, new double[] { opsPerSec,
+                    allocPerOp });
+        }
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format("%-12s %16s %16s %14s %16s %16s %14s", "subscribers", "stream pkt/s",
+                "baseline pkt/s", "speed ratio", "stream B/pkt", "baseline B/pkt", "alloc ratio"));
+        for (String subs : List.of("1", "10", "100", "1000")) {
+            double[] s = byKey.get("streamFanOut@" + subs);
+            double[] b = byKey.get("copyPerSubscriberBaseline@" + subs);
+            if (s == null || b == null) {
+                continue;
+            }
+            rows.add(String.format("%-12s %16.0f %16.0f %14.2f %16.1f %16.1f %14.4f", subs, s[0], b[0], s[0] / b[0],
+                    s[1], b[1], s[1] / b[1]));
+        }
+        log.info("Fan-out: one publisher, N subscribers, 1400-byte packets (ratio = stream / baseline)\n{}", String
+                .join("\n", rows));
+    }
+}
