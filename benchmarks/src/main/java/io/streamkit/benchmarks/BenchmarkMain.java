@@ -47,8 +47,8 @@ public final class BenchmarkMain {
             String subs = r.getParams().getParam("subscribers");
             double opsPerSec = r.getPrimaryResult().getScore();
             double allocPerOp = r.getSecondaryResults().get("gc.alloc.rate.norm").getScore();
-            byKey.put(bench.substring(bench.lastIndexOf('.') + 1) + "@" + subs, new double[] { opsPerSec,
-                    allocPerOp });
+            byKey.put(bench.substring(bench.lastIndexOf('.') + 1) + "@" + subs, new double[]{opsPerSec,
+                    allocPerOp});
         }
         List<String> rows = new ArrayList<>();
         rows.add(String.format("%-12s %16s %16s %14s %16s %16s %14s", "subscribers", "stream pkt/s",

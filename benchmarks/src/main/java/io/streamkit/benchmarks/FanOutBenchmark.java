@@ -41,13 +41,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class FanOutBenchmark {
     private static final int PACKET_SIZE = 1400;
     private static final TrackInfo VIDEO = TrackInfo.builder(0, Codec.H264).build();
 
     /** Subscriber count. */
-    @Param({ "1", "10", "100", "1000" })
+    @Param({"1", "10", "100", "1000"})
     public int subscribers;
 
     private StreamKit kit;

@@ -4,6 +4,8 @@ package io.streamkit.api;
 public enum ConnectionState {
     /** Disabled or not started. */
     STOPPED,
+    /** Enabled, waiting for its stream to be published before connecting (outputs only). */
+    WAITING,
     /** Connecting. */
     CONNECTING,
     /** Connected and carrying media. */

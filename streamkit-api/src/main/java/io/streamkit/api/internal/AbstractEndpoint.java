@@ -78,6 +78,36 @@ abstract class AbstractEndpoint<S> implements Endpoint {
     /** Packets dropped because this endpoint fell behind. */
     abstract long dropped();
 
+    /** @return whether a connection attempt makes sense now (an output waits for its stream to be live) */
+    boolean readyToConnect() {
+        return true;
+    }
+
+    /** The stream went live: an endpoint that was waiting connects now. */
+    void wake() {
+        synchronized (this) {
+            if (state != ConnectionState.WAITING) {
+                return;
+            }
+        }
+        startAttempt();
+    }
+
+    /** The stream lost its publisher for good: end the current session and wait for the next one. */
+    void sleep() {
+        S s;
+        synchronized (this) {
+            if (!enabled || closed || session == null) {
+                return;
+            }
+            generation++;
+            s = session;
+            session = null;
+            setState(ConnectionState.WAITING, null);
+        }
+        detach(s);
+    }
+
     @Override
     public String id() {
         return id;
@@ -124,9 +154,14 @@ abstract class AbstractEndpoint<S> implements Endpoint {
             if (!enabled || closed) {
                 return;
             }
+            retryTimer = null;
+            if (!readyToConnect()) {
+                generation++;
+                setState(ConnectionState.WAITING, null);
+                return;
+            }
             gen = ++generation;
             attempts++;
-            retryTimer = null;
             setState(ConnectionState.CONNECTING, null);
         }
         CompletableFuture<S> attempt;

@@ -4,6 +4,7 @@ import io.streamkit.api.MediaPacket;
 import io.streamkit.api.MediaSink;
 import io.streamkit.api.Output;
 import io.streamkit.api.OutputConfig;
+import io.streamkit.api.StreamState;
 import io.streamkit.api.SubscribeOptions;
 import io.streamkit.api.Subscription;
 import io.streamkit.api.TrackInfo;
@@ -29,6 +30,12 @@ final class DefaultOutput extends AbstractEndpoint<OutputSession> implements Out
     @Override
     public OutputConfig config() {
         return config;
+    }
+
+    @Override
+    boolean readyToConnect() {
+        StreamState s = stream.state();
+        return s == StreamState.LIVE || s == StreamState.GRACE;
     }
 
     @Override
@@ -58,6 +65,8 @@ final class DefaultOutput extends AbstractEndpoint<OutputSession> implements Out
             @Override
             public void onUnpublished() {
                 session.onUnpublished();
+                // the remote end should see the stream end too; reconnect when it is live again
+                stream.kit().scheduler().execute(DefaultOutput.this::sleep);
             }
 
             @Override

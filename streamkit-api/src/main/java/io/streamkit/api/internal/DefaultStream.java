@@ -152,6 +152,9 @@ final class DefaultStream implements Stream {
             setTracks(checked);
         }
         log.atInfo().addKeyValue("stream", path).log("publisher {} is live{}", label, resumed ? " (resumed)" : "");
+        for (AbstractEndpoint<?> e : endpoints) {
+            e.wake();
+        }
         kit.emit(new StreamKitEvent.StreamPublished(Instant.now(), path, created.id(), label, resumed));
         return created;
     }

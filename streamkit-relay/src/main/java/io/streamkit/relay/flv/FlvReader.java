@@ -38,6 +38,7 @@ import io.streamkit.relay.amf.Amf0;
 import io.streamkit.relay.internal.AacConfig;
 import io.streamkit.relay.internal.AvcConfig;
 import io.streamkit.relay.internal.ByteBufPayload;
+import io.streamkit.relay.internal.HevcConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -194,8 +195,11 @@ public final class FlvReader {
         }
         TrackInfo.Builder b = TrackInfo.builder(VIDEO_TRACK_ID, codec).timescale(TIMESCALE).config(CodecConfig.of(
                 config));
-        if (codec == Codec.H264) {
-            AvcConfig.Dimensions d = AvcConfig.parse(config).dimensions();
+        if (codec == Codec.H264 || codec == Codec.H265) {
+            AvcConfig.Dimensions d = codec == Codec.H264
+                    ? AvcConfig.parse(config).dimensions()
+                    : HevcConfig.dimensions(
+                            config);
             b.dimensions(d.width(), d.height());
         }
         TrackInfo track = b.build();

@@ -235,7 +235,10 @@ final class RtmpClientSession extends ChannelInboundHandlerAdapter {
                         }
                     }, "rtmp pull " + url.host());
                     ready.complete(null);
-                } else if (code.equals("NetStream.Play.Stop") || code.equals("NetStream.Play.Complete")) {
+                } else if (!push && (code.equals("NetStream.Play.Stop") || code.equals("NetStream.Play.Complete")
+                        || code.equals("NetStream.Play.UnpublishNotify"))) {
+                    // the remote stream ended: end this session; the input reconnects and waits for the next one
+                    log.info("RTMP {}: remote stream ended ({})", url.host(), code);
                     close();
                 }
             }

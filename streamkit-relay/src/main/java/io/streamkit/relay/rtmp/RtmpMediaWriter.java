@@ -73,8 +73,11 @@ class RtmpMediaWriter implements MediaSink {
                 channel.write(new RtmpMessage(RtmpMessage.CSID_VIDEO, RtmpMessage.VIDEO, messageStreamId, ts,
                         FlvWriter.videoSequenceHeader(channel.alloc(), t)));
             } else if (t.mediaType() == MediaType.AUDIO) {
-                channel.write(new RtmpMessage(RtmpMessage.CSID_AUDIO, RtmpMessage.AUDIO, messageStreamId, ts,
-                        FlvWriter.audioSequenceHeader(channel.alloc(), t)));
+                ByteBuf header = FlvWriter.audioSequenceHeader(channel.alloc(), t);
+                if (header != null) { // MP3 has none
+                    channel.write(new RtmpMessage(RtmpMessage.CSID_AUDIO, RtmpMessage.AUDIO, messageStreamId, ts,
+                            header));
+                }
             }
         }
         scheduleFlush();

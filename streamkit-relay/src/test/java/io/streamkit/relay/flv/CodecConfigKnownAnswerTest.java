@@ -8,6 +8,7 @@ import io.streamkit.api.CodecException;
 import io.streamkit.api.testkit.TestMedia;
 import io.streamkit.relay.internal.AacConfig;
 import io.streamkit.relay.internal.AvcConfig;
+import io.streamkit.relay.internal.HevcConfig;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,16 @@ class CodecConfigKnownAnswerTest {
     /** High 4:4:4 Predictive (profile 244, chroma_format_idc 3), 1088 lines cropped to 1080. */
     static final String SPS_1920X1080_444 = "67f40028919b280f0044fc4e0220000003002000000781e30632c0";
     static final String PPS = "68ebe3cb22c0";
+    /**
+     * hvcC records (VPS, SPS, PPS; x265's SEI dropped) from {@code ffmpeg -f lavfi -i
+     * testsrc2=size=WxH:rate=30 -frames:v 1 -c:v libx265 -f mp4 out.mp4}.
+     */
+    static final String HVCC_1920X1080 = "01016000000090000000000078f000fcfdf8f800000f03a00001001840010c01ffff01600000030"
+            + "0900000030000030078959809a10001002a420101016000000300900000030000030078a003c08010e596566924caf016808"
+            + "0000003008000000f04a2000100074401c172b46240";
+    static final String HVCC_640X360 = "0101600000009000000000003ff000fcfdf8f800000f03a00001001840010c01ffff0160000003"
+            + "0090000003000003003f959809a10001002a42010101600000030090000003000003003fa00502016965959a4932bc05a02"
+            + "0000003002000000303c1a2000100074401c172b46240";
 
     static byte[] hex(String s) {
         return HexFormat.of().parseHex(s);
@@ -44,6 +55,15 @@ class CodecConfigKnownAnswerTest {
         assertEquals(new AvcConfig.Dimensions(1920, 1080), AvcConfig.spsDimensions(hex(SPS_1920X1080)));
         assertEquals(new AvcConfig.Dimensions(640, 360), AvcConfig.spsDimensions(hex(SPS_640X360)));
         assertEquals(new AvcConfig.Dimensions(1920, 1080), AvcConfig.spsDimensions(hex(SPS_1920X1080_444)));
+    }
+
+    @Test
+    void parsesHvcC() {
+        assertEquals(new AvcConfig.Dimensions(1920, 1080), HevcConfig.dimensions(hex(HVCC_1920X1080)));
+        assertEquals(new AvcConfig.Dimensions(640, 360), HevcConfig.dimensions(hex(HVCC_640X360)));
+        assertEquals("hvcC has no SPS", assertThrows(CodecException.class, () -> HevcConfig.dimensions(hex(
+                HVCC_640X360.substring(0, 44) + "00"))).getMessage());
+        assertThrows(CodecException.class, () -> HevcConfig.dimensions(hex(HVCC_640X360.substring(0, 120))));
     }
 
     @Test

@@ -16,7 +16,11 @@ import io.streamkit.api.Payload;
 import io.streamkit.api.TrackInfo;
 import io.streamkit.api.testkit.TestMedia;
 import io.streamkit.relay.internal.AacConfig;
+import io.streamkit.relay.internal.AvcConfig;
+import io.streamkit.relay.internal.HevcConfig;
 import io.streamkit.relay.internal.ByteBufPayload;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,8 +35,7 @@ import net.jqwik.api.constraints.Size;
 /** Round trips through {@link FlvWriter} and {@link FlvReader}, and robustness of the reader. */
 class FlvPropertiesTest {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
-    private static final TrackInfo HEVC = TrackInfo.builder(0, Codec.H265).config(CodecConfig.of(new byte[]{1, 2,
-            3, 4})).build();
+    private static final TrackInfo HEVC = FlvReaderWriterTest.HEVC_1080P;
 
     @Property(tries = 300)
     void h264FramesRoundTrip(@ForAll @Size(max = 2000) byte[] bytes,
@@ -104,19 +107,46 @@ class FlvPropertiesTest {
     }
 
     @Property(tries = 200)
-    void sequenceHeadersRoundTrip(@ForAll @Size(min = 1, max = 300) byte[] hvcC,
+    void sequenceHeadersRoundTrip(@ForAll @Size(min = 1, max = 300) byte[] av1C,
             @ForAll("aacConfigs") byte[] asc) {
         RecordingListener listener = new RecordingListener();
         FlvReader reader = new FlvReader(listener);
-        TrackInfo hevc = TrackInfo.builder(0, Codec.H265).config(CodecConfig.of(hvcC)).build();
+        TrackInfo av1 = TrackInfo.builder(0, Codec.AV1).config(CodecConfig.of(av1C)).build();
         AacConfig parsed = AacConfig.parse(asc);
         TrackInfo aac = TrackInfo.builder(1, Codec.AAC).config(CodecConfig.of(asc)).audio(parsed.sampleRate(),
                 parsed.channels()).build();
-        feed(reader, hevc, FlvWriter.videoSequenceHeader(ALLOC, hevc), 0);
+        feed(reader, av1, FlvWriter.videoSequenceHeader(ALLOC, av1), 0);
         feed(reader, aac, FlvWriter.audioSequenceHeader(ALLOC, aac), 0);
         feed(reader, TestMedia.videoTrack(), FlvWriter.videoSequenceHeader(ALLOC, TestMedia.videoTrack()), 0);
-        assertEquals(List.of(List.of(hevc), List.of(hevc, aac), List.of(TestMedia.videoTrack(), aac)),
-                listener.trackUpdates);
+        feed(reader, HEVC, FlvWriter.videoSequenceHeader(ALLOC, HEVC), 0);
+        assertEquals(List.of(List.of(av1), List.of(av1, aac), List.of(TestMedia.videoTrack(), aac), List.of(HEVC,
+                aac)), listener.trackUpdates);
+    }
+
+    @Property(tries = 2000)
+    void corruptedCodecConfigsThrowOnlyCodecException(@ForAll @IntRange(min = 0, max = 2) int which,
+            @ForAll @Size(min = 1, max = 4) List<Integer> corruptions, @ForAll @IntRange(min = 0, max = 100) int cut) {
+        byte[] config = HexFormat.of().parseHex(switch (which) {
+            case 0 -> HexFormat.of().formatHex(CodecConfigKnownAnswerTest.avcC(CodecConfigKnownAnswerTest.SPS_1920X1080,
+                    CodecConfigKnownAnswerTest.PPS));
+            case 1 -> CodecConfigKnownAnswerTest.HVCC_1920X1080;
+            default -> "2b1188";
+        });
+        for (int c : corruptions) {
+            config[Math.floorMod(c, config.length)] ^= (byte) (c >>> 8);
+        }
+        byte[] truncated = Arrays.copyOf(config, config.length * cut / 100);
+        for (byte[] bytes : List.of(config, truncated)) {
+            try {
+                switch (which) {
+                    case 0 -> AvcConfig.parse(bytes).dimensions();
+                    case 1 -> HevcConfig.dimensions(bytes);
+                    default -> AacConfig.parse(bytes);
+                }
+            } catch (CodecException expected) {
+                assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty());
+            }
+        }
     }
 
     @Provide

@@ -111,12 +111,13 @@ class FlvReaderWriterTest {
         assertEquals(0, body.refCnt());
     }
 
+    static final TrackInfo HEVC_1080P = TrackInfo.builder(0, Codec.H265).config(CodecConfig.of(HexFormat.of()
+            .parseHex(CodecConfigKnownAnswerTest.HVCC_1920X1080))).dimensions(1920, 1080).build();
+
     @Test
     void legacyHevcCodecId12IsAccepted() {
-        video(buf("1c 00 000000 0102030405"), 0);
-        TrackInfo track = listener.trackUpdates.get(0).get(0);
-        assertEquals(Codec.H265, track.codec());
-        assertEquals("0102030405", HexFormat.of().formatHex(track.config().toByteArray()));
+        video(buf("1c 00 000000" + CodecConfigKnownAnswerTest.HVCC_1920X1080), 0);
+        assertEquals(List.of(List.of(HEVC_1080P)), listener.trackUpdates);
         video(buf("1c 01 000010 00000001 26"), 5);
         MediaPacket p = listener.onlyPacket();
         assertEquals(21, p.pts());
@@ -125,11 +126,10 @@ class FlvReaderWriterTest {
 
     @Test
     void enhancedRtmpHevc() {
-        TrackInfo hevc = TrackInfo.builder(0, Codec.H265).config(CodecConfig.of(new byte[]{1, 2, 3})).build();
-        ByteBuf header = FlvWriter.videoSequenceHeader(ALLOC, hevc);
-        assertEquals("90" + "68766331" + "010203", ByteBufUtil.hexDump(header));
+        ByteBuf header = FlvWriter.videoSequenceHeader(ALLOC, HEVC_1080P);
+        assertEquals("90" + "68766331" + CodecConfigKnownAnswerTest.HVCC_1920X1080, ByteBufUtil.hexDump(header));
         video(header, 0);
-        assertEquals(List.of(List.of(hevc)), listener.trackUpdates);
+        assertEquals(List.of(List.of(HEVC_1080P)), listener.trackUpdates);
 
         // CodedFramesX (no composition time), inter frame
         video(buf("a3 68766331 00000001 02"), 33);
@@ -141,6 +141,16 @@ class FlvReaderWriterTest {
         assertEquals(99, p.pts());
         assertTrue(p.isKeyframe());
         assertEquals("0000000126", HexFormat.of().formatHex(p.payload().toByteArray()));
+    }
+
+    @Test
+    void enhancedRtmpAvc() {
+        video(buf("90 61766331" + HexFormat.of().formatHex(TestMedia.AVCC)), 0);
+        assertEquals(List.of(List.of(TestMedia.videoTrack())), listener.trackUpdates);
+        video(buf("91 61766331 fffff6 00000001 65"), 100); // cts -10
+        MediaPacket p = listener.onlyPacket();
+        assertEquals(90, p.pts());
+        assertEquals("0000000165", HexFormat.of().formatHex(p.payload().toByteArray()));
     }
 
     @Test

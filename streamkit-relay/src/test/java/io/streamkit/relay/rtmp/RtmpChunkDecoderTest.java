@@ -24,6 +24,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 /** Known inputs for {@link RtmpChunkDecoder}, and what it does with garbage. */
@@ -311,6 +312,8 @@ class RtmpChunkDecoderTest {
         EmbeddedChannel ch = new EmbeddedChannel(new RtmpChunkDecoder());
         ch.config().setAllocator(alloc);
         Random random = new Random(seed);
+        boolean failed = false;
+        int messages = 0;
         int offset = 0;
         while (offset < bytes.length) {
             int n = Math.min(bytes.length - offset, 1 + random.nextInt(200));
@@ -320,11 +323,15 @@ class RtmpChunkDecoderTest {
                 ch.writeInbound(piece);
             } catch (DecoderException e) {
                 assertInstanceOf(CodecException.class, e.getCause());
+                failed = true;
             }
             for (Object m; (m = ch.readInbound()) != null;) {
                 ((RtmpMessage) m).release();
+                messages++;
             }
         }
+        Statistics.label("outcome").collect(failed ? "codec error" : "no error",
+                messages == 0 ? "no message" : "messages");
         ch.finishAndReleaseAll();
         alloc.assertAllReleased();
         assertTrue(alloc.largestCapacity() <= 65536 + 2 * bytes.length,

@@ -1,0 +1,151 @@
+package io.streamkit.examples;
+
+import io.streamkit.api.OutputConfig;
+import io.streamkit.api.PublishPolicy;
+import io.streamkit.api.Stream;
+import io.streamkit.api.StreamKit;
+import io.streamkit.api.StreamKitEvent;
+import io.streamkit.api.Uris;
+import io.streamkit.relay.rtmp.RtmpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The relay: RTMP (and RTMPS) ingest and playback on one port, every path fanned out to the
+ * pushes configured for it.
+ */
+@Command(name = "relay", mixinStandardHelpOptions = true, description = "Relay RTMP/RTMPS streams: publish to rtmp://host:PORT/app/key, play the same URL, "
+        + "push each path to any number of destinations.")
+public final class RelayApp implements Callable<Integer> {
+
+    @Option(names = "--host", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    String host = "0.0.0.0";
+
+    @Option(names = "--rtmp-port", description = "RTMP port (default: ${DEFAULT-VALUE}).")
+    int rtmpPort = 1935;
+
+    @Option(names = "--rtmps-port", description = "RTMPS port with a self-signed certificate (off by default).")
+    Integer rtmpsPort;
+
+    @Option(names = "--push", paramLabel = "PATH=URL", description = "Push PATH to URL (rtmp://, rtmps://, local:); repeatable.")
+    List<String> pushes = new ArrayList<>();
+
+    @Option(names = "--publish-policy", description = "When a path is already live: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    PublishPolicy publishPolicy = PublishPolicy.REJECT;
+
+    @Option(names = "--grace", description = "How long players wait for a publisher that dropped (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+    Duration grace = Duration.ofSeconds(5);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Read more options from FILE: one option per line "
+            + "(for example '--push live/show=rtmp://a.example/app/key'); '#' starts a comment.")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Parses durations such as {@code 5s}, {@code 500ms}, {@code 2m} or ISO-8601 {@code PT5S}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.parse(value);
+        }
+    }
+
+    private List<String> configLines() throws IOException {
+        List<String> args = new ArrayList<>();
+        for (String line : Files.readAllLines(config)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int space = l.indexOf(' ');
+            if (space < 0) {
+                args.add(l);
+            } else {
+                args.add(l.substring(0, space));
+                args.add(l.substring(space + 1).strip());
+            }
+        }
+        return args;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (config != null) {
+            RelayApp fromFile = new RelayApp();
+            new CommandLine(fromFile).parseArgs(configLines().toArray(String[]::new));
+            pushes.addAll(0, fromFile.pushes);
+        }
+        List<String[]> parsedPushes = new ArrayList<>();
+        for (String p : pushes) {
+            int eq = p.indexOf('=');
+            if (eq <= 0 || eq == p.length() - 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--push needs PATH=URL, got '" + p + "'");
+            }
+            parsedPushes.add(new String[]{p.substring(0, eq), p.substring(eq + 1)});
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        StreamKit kit = StreamKit.builder().publisherGracePeriod(grace).listener(RelayApp::logEvent).build();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Shutting down...");
+            kit.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            RtmpServer rtmp = RtmpServer.builder(kit).host(host).port(rtmpPort).publishPolicy(publishPolicy).build()
+                    .start();
+            String shownHost = host.equals("0.0.0.0") ? InetAddress.getLoopbackAddress().getHostAddress() : host;
+            System.out.printf("RTMP  publish/play: rtmp://%s:%d/{app}/{key}   (e.g. rtmp://%s:%d/live/show)%n",
+                    shownHost, rtmp.localAddress().getPort(), shownHost, rtmp.localAddress().getPort());
+            if (rtmpsPort != null) {
+                RtmpServer rtmps = RtmpServer.builder(kit).host(host).port(rtmpsPort).publishPolicy(publishPolicy)
+                        .tlsSelfSigned().build().start();
+                System.out.printf("RTMPS publish/play: rtmps://%s:%d/{app}/{key} (self-signed certificate)%n",
+                        shownHost, rtmps.localAddress().getPort());
+            }
+            for (String[] push : parsedPushes) {
+                Stream s = kit.stream(push[0]);
+                s.addOutput(OutputConfig.of(URI.create(push[1])));
+                System.out.printf("push  %s -> %s%n", push[0], Uris.redact(URI.create(push[1])));
+            }
+        } catch (RuntimeException e) {
+            kit.close();
+            throw new CommandLine.ExecutionException(spec.commandLine(), e.getMessage(), e);
+        }
+        System.out.println("Relay running; Ctrl+C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    private static void logEvent(StreamKitEvent e) {
+        if (e instanceof StreamKitEvent.StreamPublished p) {
+            System.out.printf("[%s] live: %s (%s)%n", p.time(), p.path(), p.label());
+        } else if (e instanceof StreamKitEvent.StreamUnpublished u) {
+            System.out.printf("[%s] ended: %s%n", u.time(), u.path());
+        } else if (e instanceof StreamKitEvent.EndpointStateChanged c) {
+            System.out.printf("[%s] %s %s %s %s%s%n", c.time(), c.output() ? "output" : "input", c.uri(), c.path(), c
+                    .state(), c.error() == null ? "" : " (" + c.error() + ")");
+        }
+    }
+}
