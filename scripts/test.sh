@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, properties and the interop suite against real peers (FFmpeg,
+# nginx-rtmp, libsrt tools). Installs the Debian packages the interop suite needs when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(ffmpeg srt-tools nginx libnginx-mod-rtmp)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing interop peers: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+exec mvn -B verify "$@"
