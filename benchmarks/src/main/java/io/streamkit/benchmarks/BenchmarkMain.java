@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a benchmark suite and prints StreamKit's figures beside the anchor measured in the same
- * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]}.
+ * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} (from the repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -31,8 +32,21 @@ public final class BenchmarkMain {
     public static void main(String[] args) throws RunnerException {
         String suite = args.length > 0 ? args[0] : "fanout";
         boolean quick = args.length > 1 && args[1].equals("quick");
+        if (suite.equals("rtmp-fanout")) {
+            List<Integer> counts = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                counts.add(Integer.parseInt(args[i]));
+            }
+            try {
+                RtmpFanOutHarness.run(counts.isEmpty() ? List.of(1, 10, 100, 500) : counts, java.nio.file.Path.of(
+                        "streamkit-examples/target/streamkit-examples.jar"), 10);
+            } catch (Exception e) {
+                throw new IllegalStateException("rtmp-fanout failed", e);
+            }
+            return;
+        }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout", suite);
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout", suite);
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())

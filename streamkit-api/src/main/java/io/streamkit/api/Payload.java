@@ -99,6 +99,66 @@ public abstract class Payload {
     /** Frees the memory; called exactly once, when the count reaches 0. */
     protected abstract void deallocate();
 
+    // derived representations, guarded by this; few per payload (one per wire format in use)
+    private Object[] derived;
+
+    /**
+     * Returns a representation derived from these bytes (for example the packet already framed
+     * for one wire format), computing it once and sharing it among every caller with an equal
+     * key: fan-out to many connections of the same protocol frames each packet once, not once per
+     * connection. The value lives until the payload is freed, then {@code disposer} runs on it.
+     * Callers must hold a reference to the payload.
+     *
+     * @param <T> the representation type
+     * @param key identifies the representation (a record of the format parameters)
+     * @param factory computes it from this payload
+     * @param disposer frees it when the payload is freed, may be {@code null}
+     * @return the shared representation; the caller does not own it (retain it to keep it beyond
+     *         its reference to this payload)
+     */
+    @SuppressWarnings("unchecked") // values are stored under their key by this method only
+    public final <T> T derive(Object key, java.util.function.Function<Payload, T> factory,
+            java.util.function.Consumer<? super T> disposer) {
+        synchronized (this) {
+            if (refCnt <= 0) {
+                throw new IllegalStateException("payload already released (refCnt 0)");
+            }
+            Object[] d = derived;
+            if (d != null) {
+                for (int i = 0; i < d.length; i += 3) {
+                    if (d[i].equals(key)) {
+                        return (T) d[i + 1];
+                    }
+                }
+            }
+            T value = factory.apply(this);
+            int n = d == null ? 0 : d.length;
+            Object[] next = d == null ? new Object[3] : java.util.Arrays.copyOf(d, n + 3);
+            next[n] = key;
+            next[n + 1] = value;
+            next[n + 2] = disposer;
+            derived = next;
+            return value;
+        }
+    }
+
+    @SuppressWarnings("unchecked") // disposers were stored with their values by derive
+    private void disposeDerived() {
+        Object[] d;
+        synchronized (this) {
+            d = derived;
+            derived = null;
+        }
+        if (d != null) {
+            for (int i = 0; i < d.length; i += 3) {
+                java.util.function.Consumer<Object> disposer = (java.util.function.Consumer<Object>) d[i + 2];
+                if (disposer != null) {
+                    disposer.accept(d[i + 1]);
+                }
+            }
+        }
+    }
+
     /** @return the current reference count */
     public final int refCnt() {
         return refCnt;
@@ -150,6 +210,7 @@ public abstract class Payload {
             }
             if (REF_CNT.compareAndSet(this, current, current - 1)) {
                 if (current == 1) {
+                    disposeDerived();
                     deallocate();
                     return true;
                 }

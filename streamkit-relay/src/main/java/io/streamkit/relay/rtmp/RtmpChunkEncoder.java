@@ -1,6 +1,7 @@
 package io.streamkit.relay.rtmp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
@@ -174,6 +175,57 @@ public class RtmpChunkEncoder extends MessageToMessageEncoder<RtmpMessage> {
             chunkSize = newChunkSize;
             log.debug("outgoing chunk size set to {}", newChunkSize);
         }
+    }
+
+    /**
+     * Chunks a message into one contiguous buffer that depends on no previous header: a type 0
+     * header, then type 3 continuation chunks (with the extended timestamp repeated when used).
+     * Such a buffer can be written, unchanged and shared, to every connection whose outgoing
+     * chunk size is {@code chunkSize}, on a chunk stream id that connection's encoder never uses.
+     * The message is not released.
+     *
+     * @param alloc the allocator
+     * @param msg the message
+     * @param chunkSize the connection's outgoing chunk size
+     * @return the chunked bytes
+     */
+    public static ByteBuf encodeSelfContained(ByteBufAllocator alloc, RtmpMessage msg, int chunkSize) {
+        ByteBuf payload = msg.payload();
+        int length = payload.readableBytes();
+        if (length > RtmpMessage.MAX_PAYLOAD_LENGTH) {
+            throw new CodecException("RTMP message of " + length + " bytes exceeds the limit of "
+                    + RtmpMessage.MAX_PAYLOAD_LENGTH);
+        }
+        int csid = msg.chunkStreamId();
+        long timestamp = msg.timestamp() & UINT32_MASK;
+        boolean extended = timestamp >= EXTENDED_MARKER;
+        int chunks = length == 0 ? 1 : (length - 1) / chunkSize + 1;
+        int basicLength = csid < 64 ? 1 : csid < 320 ? 2 : 3;
+        int extLength = extended ? 4 : 0;
+        int total = basicLength + 11 + extLength + (chunks - 1) * (basicLength + extLength) + length;
+        ByteBuf out = alloc.directBuffer(total, total);
+        writeBasicHeader(out, 0, csid);
+        out.writeMedium(extended ? EXTENDED_MARKER : (int) timestamp);
+        out.writeMedium(length);
+        out.writeByte(msg.typeId());
+        out.writeIntLE(msg.messageStreamId());
+        if (extended) {
+            out.writeInt((int) timestamp);
+        }
+        int offset = payload.readerIndex();
+        for (int i = 0; i < chunks; i++) {
+            if (i > 0) {
+                writeBasicHeader(out, 3, csid);
+                if (extended) {
+                    out.writeInt((int) timestamp);
+                }
+            }
+            int n = Math.min(chunkSize, length - i * chunkSize);
+            if (n > 0) {
+                out.writeBytes(payload, offset + i * chunkSize, n);
+            }
+        }
+        return out;
     }
 
     private static void writeBasicHeader(ByteBuf buf, int fmt, int csid) {

@@ -113,6 +113,25 @@ class RtmpMediaWriter implements MediaSink {
         scheduleFlush();
     }
 
+    /** Chunk streams for shared, self-contained media chunks; the connection's encoder never uses them. */
+    static final int CSID_SHARED_AUDIO = 7;
+    static final int CSID_SHARED_VIDEO = 8;
+
+    /** What makes the chunked bytes of a packet identical across connections. */
+    record SharedFormat(int messageStreamId, int chunkSize, TrackInfo track) {
+        ByteBuf encode(io.netty.buffer.ByteBufAllocator alloc, MediaPacket packet, boolean video, long ts) {
+            ByteBuf body = FlvWriter.frame(alloc, track, packet);
+            RtmpMessage m = new RtmpMessage(video ? CSID_SHARED_VIDEO : CSID_SHARED_AUDIO, video
+                    ? RtmpMessage.VIDEO
+                    : RtmpMessage.AUDIO, messageStreamId, ts, body);
+            try {
+                return RtmpChunkEncoder.encodeSelfContained(alloc, m, chunkSize);
+            } finally {
+                m.release();
+            }
+        }
+    }
+
     private void scheduleFlush() {
         if (!flushPending) {
             flushPending = true;
