@@ -13,6 +13,7 @@ module io.streamkit.relay {
     exports io.streamkit.relay.amf;
     exports io.streamkit.relay.flv;
     exports io.streamkit.relay.rtmp;
+    exports io.streamkit.relay.srt;
 
     provides io.streamkit.api.spi.TransportProvider with io.streamkit.relay.rtmp.RtmpTransportProvider;
 
