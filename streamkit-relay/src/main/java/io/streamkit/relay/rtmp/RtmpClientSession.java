@@ -37,8 +37,7 @@ final class RtmpClientSession extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private ChannelHandlerContext ctx;
     private int streamId;
-    private long peerWindow;
-    private long lastAckSent;
+    private final RtmpFlowControl flow = new RtmpFlowControl();
     private RtmpMediaReader reader;
     private PushSession pushSession;
     private volatile Throwable failure;
@@ -159,28 +158,18 @@ final class RtmpClientSession extends ChannelInboundHandlerAdapter {
         } finally {
             m.release();
         }
-        RtmpChunkDecoder decoder = ctx.pipeline().get(RtmpChunkDecoder.class);
-        long received = decoder == null ? 0 : decoder.bytesReceived();
-        if (peerWindow > 0 && received - lastAckSent >= peerWindow) {
-            lastAckSent = received;
-            ctx.writeAndFlush(RtmpMessage.acknowledgement(ctx.alloc(), received & 0xFFFFFFFFL), ctx.voidPromise());
-        }
+        flow.afterRead(ctx);
     }
 
     private void handle(RtmpMessage m) {
+        if (flow.handle(ctx, m)) {
+            return;
+        }
         switch (m.typeId()) {
             case RtmpMessage.COMMAND_AMF0, RtmpMessage.COMMAND_AMF3 -> command(RtmpCommand.parse(m));
             case RtmpMessage.AUDIO, RtmpMessage.VIDEO, RtmpMessage.DATA_AMF0, RtmpMessage.DATA_AMF3 -> {
                 if (reader != null) {
                     reader.read(m);
-                }
-            }
-            case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = m.payload().getUnsignedInt(m.payload().readerIndex());
-            case RtmpMessage.USER_CONTROL -> {
-                var p = m.payload();
-                if (p.readableBytes() >= 6 && p.getUnsignedShort(p.readerIndex()) == RtmpMessage.EVENT_PING_REQUEST) {
-                    ctx.writeAndFlush(RtmpMessage.pingResponse(ctx.alloc(), p.getUnsignedInt(p.readerIndex() + 2)),
-                            ctx.voidPromise());
                 }
             }
             default -> {

@@ -40,8 +40,7 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
     private String tcUrl;
     private boolean connected;
     private int nextStreamId = 1;
-    private long peerWindow;
-    private long lastAckSent;
+    private final RtmpFlowControl flow = new RtmpFlowControl();
     private ScheduledFuture<?> connectTimer;
     // one publish and one play per connection, like every common client
     private int publishStreamId = -1;
@@ -89,17 +88,13 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
         } finally {
             m.release();
         }
-        long received = ctx.pipeline().get(RtmpChunkDecoder.class) != null
-                ? ctx.pipeline().get(
-                        RtmpChunkDecoder.class).bytesReceived()
-                : 0;
-        if (peerWindow > 0 && received - lastAckSent >= peerWindow) {
-            lastAckSent = received;
-            ctx.writeAndFlush(RtmpMessage.acknowledgement(ctx.alloc(), received & 0xFFFFFFFFL), ctx.voidPromise());
-        }
+        flow.afterRead(ctx);
     }
 
     private void handle(RtmpMessage m) {
+        if (flow.handle(ctx, m)) {
+            return;
+        }
         switch (m.typeId()) {
             case RtmpMessage.COMMAND_AMF0, RtmpMessage.COMMAND_AMF3 -> command(RtmpCommand.parse(m), m
                     .messageStreamId());
@@ -111,19 +106,9 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
                             .messageStreamId());
                 }
             }
-            case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = m.payload().getUnsignedInt(m.payload().readerIndex());
-            case RtmpMessage.USER_CONTROL -> userControl(m);
             default -> {
                 // set chunk size is applied by the decoder; ack, abort, bandwidth need no answer
             }
-        }
-    }
-
-    private void userControl(RtmpMessage m) {
-        var p = m.payload();
-        if (p.readableBytes() >= 6 && p.getUnsignedShort(p.readerIndex()) == RtmpMessage.EVENT_PING_REQUEST) {
-            ctx.writeAndFlush(RtmpMessage.pingResponse(ctx.alloc(), p.getUnsignedInt(p.readerIndex() + 2)), ctx
-                    .voidPromise());
         }
     }
 
