@@ -14,6 +14,7 @@ module io.streamkit.relay {
     exports io.streamkit.relay.flv;
     exports io.streamkit.relay.rtmp;
     exports io.streamkit.relay.srt;
+    exports io.streamkit.relay.ts;
 
     provides io.streamkit.api.spi.TransportProvider with io.streamkit.relay.rtmp.RtmpTransportProvider;
 

@@ -116,12 +116,15 @@ public final class RtmpFanOutHarness {
                                 .toFile())
                         .start();
             } else {
-                server = new ProcessBuilder("java", "-jar", jar.toString(), "relay", "--host", "127.0.0.1",
-                        "--rtmp-port", String.valueOf(port)).redirectErrorStream(true).redirectOutput(dir
-                                .resolve(
-                                        "streamkit-" + players + ".log")
-                                .toFile())
-                        .start();
+                List<String> cmd = new ArrayList<>(List.of("java"));
+                String extra = System.getProperty("relay.jvmArgs", "");
+                if (!extra.isBlank()) {
+                    cmd.addAll(List.of(extra.trim().split("\\s+")));
+                }
+                cmd.addAll(List.of("-jar", jar.toString(), "relay", "--host", "127.0.0.1", "--rtmp-port", String
+                        .valueOf(port)));
+                server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("streamkit-"
+                        + players + ".log").toFile()).start();
             }
             procs.add(server);
             awaitPort(port);
