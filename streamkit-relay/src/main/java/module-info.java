@@ -12,10 +12,12 @@ module io.streamkit.relay {
 
     exports io.streamkit.relay.amf;
     exports io.streamkit.relay.flv;
+    exports io.streamkit.relay.mp4;
     exports io.streamkit.relay.rtmp;
     exports io.streamkit.relay.srt;
     exports io.streamkit.relay.ts;
 
-    provides io.streamkit.api.spi.TransportProvider with io.streamkit.relay.rtmp.RtmpTransportProvider;
+    provides io.streamkit.api.spi.TransportProvider with io.streamkit.relay.rtmp.RtmpTransportProvider,
+            io.streamkit.relay.srt.SrtTransportProvider;
 
 }

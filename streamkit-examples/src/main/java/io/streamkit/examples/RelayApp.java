@@ -7,6 +7,8 @@ import io.streamkit.api.StreamKit;
 import io.streamkit.api.StreamKitEvent;
 import io.streamkit.api.Uris;
 import io.streamkit.relay.rtmp.RtmpServer;
+import io.streamkit.relay.srt.SrtServer;
+import io.streamkit.relay.srt.SrtStreamSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -37,6 +39,13 @@ public final class RelayApp implements Callable<Integer> {
 
     @Option(names = "--rtmps-port", description = "RTMPS port with a self-signed certificate (off by default).")
     Integer rtmpsPort;
+
+    @Option(names = "--srt-port", description = "SRT listener port: srt://host:PORT?streamid=publish:PATH or "
+            + "read:PATH; 0 disables (default: ${DEFAULT-VALUE}).")
+    int srtPort = 8890;
+
+    @Option(names = "--srt-stream", paramLabel = "PATH=latency=MS,passphrase=SECRET,pbkeylen=N", description = "SRT settings of one path (default: 200 ms, no passphrase); repeatable.")
+    List<String> srtStreams = new ArrayList<>();
 
     @Option(names = "--push", paramLabel = "PATH=URL", description = "Push PATH to URL (rtmp://, rtmps://, local:); repeatable.")
     List<String> pushes = new ArrayList<>();
@@ -96,6 +105,7 @@ public final class RelayApp implements Callable<Integer> {
             RelayApp fromFile = new RelayApp();
             new CommandLine(fromFile).parseArgs(configLines().toArray(String[]::new));
             pushes.addAll(0, fromFile.pushes);
+            srtStreams.addAll(0, fromFile.srtStreams);
         }
         List<String[]> parsedPushes = new ArrayList<>();
         for (String p : pushes) {
@@ -105,6 +115,7 @@ public final class RelayApp implements Callable<Integer> {
             }
             parsedPushes.add(new String[]{p.substring(0, eq), p.substring(eq + 1)});
         }
+        java.util.Map<String, SrtStreamSettings> perPath = parseSrtStreams();
         CountDownLatch stopped = new CountDownLatch(1);
         StreamKit kit = StreamKit.builder().publisherGracePeriod(grace).listener(RelayApp::logEvent).build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -124,6 +135,12 @@ public final class RelayApp implements Callable<Integer> {
                 System.out.printf("RTMPS publish/play: rtmps://%s:%d/{app}/{key} (self-signed certificate)%n",
                         shownHost, rtmps.localAddress().getPort());
             }
+            if (srtPort > 0) {
+                SrtServer srt = SrtServer.builder(kit).host(host).port(srtPort).publishPolicy(publishPolicy).settings(
+                        path -> perPath.getOrDefault(path, SrtStreamSettings.DEFAULT)).build().start();
+                System.out.printf("SRT   publish: srt://%s:%d?streamid=publish:{path}   read: streamid=read:{path}%n",
+                        shownHost, srt.localAddress().getPort());
+            }
             for (String[] push : parsedPushes) {
                 Stream s = kit.stream(push[0]);
                 s.addOutput(OutputConfig.of(URI.create(push[1])));
@@ -136,6 +153,37 @@ public final class RelayApp implements Callable<Integer> {
         System.out.println("Relay running; Ctrl+C to stop.");
         stopped.await();
         return 0;
+    }
+
+    private java.util.Map<String, SrtStreamSettings> parseSrtStreams() {
+        java.util.Map<String, SrtStreamSettings> out = new java.util.HashMap<>();
+        for (String spec : srtStreams) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(this.spec.commandLine(),
+                        "--srt-stream needs PATH=key=value,..., got '" + spec + "'");
+            }
+            SrtStreamSettings s = SrtStreamSettings.DEFAULT;
+            for (String kv : spec.substring(eq + 1).split(",")) {
+                int e = kv.indexOf('=');
+                String key = e < 0 ? kv : kv.substring(0, e);
+                String value = e < 0 ? "" : kv.substring(e + 1);
+                try {
+                    s = switch (key) {
+                        case "latency" -> s.withLatencyMillis(Long.parseLong(value));
+                        case "passphrase" -> s.withPassphrase(value);
+                        case "pbkeylen" -> s.withKeyLength(Integer.parseInt(value));
+                        default -> throw new IllegalArgumentException("unknown SRT setting '" + key
+                                + "' (latency, passphrase, pbkeylen)");
+                    };
+                } catch (IllegalArgumentException ex) {
+                    throw new CommandLine.ParameterException(this.spec.commandLine(), "--srt-stream " + spec.substring(
+                            0, eq) + ": " + ex.getMessage());
+                }
+            }
+            out.put(spec.substring(0, eq), s);
+        }
+        return out;
     }
 
     private static void logEvent(StreamKitEvent e) {

@@ -64,6 +64,11 @@ public final class TestMedia {
     public MediaPacket video(long dtsMs, boolean keyframe, int size) {
         byte[] bytes = new byte[size];
         new Random(dtsMs * 31 + size).nextBytes(bytes);
+        for (int i = 5; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                bytes[i] = 1; // like real encoder output: no start-code emulation, so Annex-B transports round-trip
+            }
+        }
         int nal = size - 4;
         bytes[0] = (byte) (nal >>> 24);
         bytes[1] = (byte) (nal >>> 16);

@@ -143,7 +143,7 @@ class SrtCryptoTest {
     }
 
     @Property(tries = 200)
-    void ctrRoundTripsAndDependsOnTheSequenceNumber(@ForAll @Size(min = 1, max = 1456) byte[] plain,
+    void ctrRoundTripsAndDependsOnTheSequenceNumber(@ForAll @Size(min = 8, max = 1456) byte[] plain, // 8+ bytes: a 1-byte ciphertext equals its plaintext 1 time in 256
             @ForAll @IntRange(min = 0, max = SrtSeq.MAX) int seq, @ForAll @From("keyLengths") int keyLength,
             @ForAll boolean direct, @ForAll long seed) {
         Random random = new Random(seed);

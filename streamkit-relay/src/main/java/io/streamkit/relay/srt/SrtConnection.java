@@ -1,0 +1,696 @@
+package io.streamkit.relay.srt;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.streamkit.api.TransportException;
+import io.streamkit.relay.srt.SrtControlPacket.Ack;
+import io.streamkit.relay.srt.SrtControlPacket.AckAck;
+import io.streamkit.relay.srt.SrtControlPacket.AckKind;
+import io.streamkit.relay.srt.SrtControlPacket.DropRequest;
+import io.streamkit.relay.srt.SrtControlPacket.KeepAlive;
+import io.streamkit.relay.srt.SrtControlPacket.Nak;
+import io.streamkit.relay.srt.SrtControlPacket.Shutdown;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One established SRT connection in live mode, made by {@link SrtListener} or {@link SrtCaller}.
+ * All protocol work runs on {@link #eventLoop()}; {@link #send}, {@link #close}, {@link #stats}
+ * and {@link #setHandler} may be called from any thread.
+ *
+ * <p>Receiving: packets are held by sequence number (window of 8192 packets), losses are reported
+ * at once and again every {@code max(RTT + 4 * RTTVar, 20 ms)} (NAK), a full ACK goes out every
+ * 10 ms and a light ACK every 64 packets, and each message is handed to the {@link Handler} at its
+ * TSBPD play time ({@code base + timestamp + latency}, the base taken from the handshake; clock
+ * drift is not tracked). A missing packet whose successor is due is skipped and counted as
+ * dropped. When the peer shuts down, the messages already received are delivered at once before
+ * {@link Handler#onClosed}. Sending: messages go out at once (no pacing; live streams are paced by their source),
+ * are kept until acknowledged for retransmission on NAK (with the R flag) or when
+ * acknowledgements stall, and are dropped, with a drop request to the peer, once older than
+ * {@code max(1.25 * latency, 1 s) + 20 ms}. A keep-alive goes out after 1 s without sending; 5 s
+ * without hearing from the peer closes the connection with a {@link TransportException}.
+ *
+ * <p>The handler is called on the event loop and must not block.
+ *
+ * @see <a href="https://datatracker.ietf.org/doc/html/draft-sharabayko-srt#section-4">draft-sharabayko-srt, SRT Data Transmission and Control</a>
+ */
+public final class SrtConnection {
+    /** Receives the messages of a connection, on its event loop. */
+    public interface Handler {
+        /**
+         * One received message payload, delivered in order at its play time.
+         *
+         * @param message the payload; ownership passes to the handler, which must release it
+         */
+        void onMessage(ByteBuf message);
+
+        /**
+         * The connection closed.
+         *
+         * @param cause null for an orderly shutdown (either side), else why it closed
+         */
+        default void onClosed(Throwable cause) {
+        }
+    }
+
+    /** The largest live-mode message payload (MTU 1500 minus IP, UDP and SRT headers). */
+    public static final int MAX_MESSAGE_SIZE = 1456;
+    private static final Logger log = LoggerFactory.getLogger(SrtConnection.class);
+    private static final int WINDOW = SrtReceiveBuffer.CAPACITY;
+    private static final int MASK = WINDOW - 1;
+    private static final int PENDING_LIMIT = 1024;
+    private static final long TICK_US = 10_000;
+    private static final long KEEPALIVE_US = 1_000_000;
+    private static final long IDLE_TIMEOUT_US = 5_000_000;
+    private static final long MIN_NAK_INTERVAL_US = 20_000;
+    private static final int LIGHT_ACK_PACKETS = 64;
+    private static final int MAX_NAK_RANGES = 160;
+    private static final int MAX_STALL_REXMIT = 64;
+    private static final int ACK_HISTORY = 256;
+
+    private final Channel channel;
+    private final EventLoop eventLoop;
+    private final InetSocketAddress remote;
+    private final int localSocketId;
+    private final int peerSocketId;
+    private final String streamId;
+    private final Duration latency;
+    private final long latencyUs;
+    private final long senderDropUs;
+    private final SrtKeyRing keys;
+    private final long startNanos;
+    private final Consumer<SrtConnection> onTerminated;
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final int sendCapacity;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile boolean closed;
+    private ScheduledFuture<?> tick;
+    private Handler handler;
+    private Throwable closeCause;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+
+    // sender (event loop only)
+    private final ByteBuf[] sndPayload = new ByteBuf[WINDOW];
+    private final int[] sndMessage = new int[WINDOW];
+    private final int[] sndTimestamp = new int[WINDOW];
+    private final byte[] sndKey = new byte[WINDOW];
+    private final long[] sndOrigin = new long[WINDOW];
+    private final long[] sndLastTx = new long[WINDOW];
+    private int sndUna;
+    private int sndNext;
+    private int nextMessage = 1;
+    private long lastAckProgressUs;
+    private long lastSendUs;
+
+    // receiver (event loop only)
+    private final SrtReceiveBuffer rcv;
+    private final long[] ackTimes = new long[ACK_HISTORY];
+    private final int[] ackSeqs = new int[ACK_HISTORY];
+    private int ackNumber;
+    private int lastAckAcked;
+    private long lastFullAckUs;
+    private int lastFullAckSeq = -1;
+    private long lastNakUs;
+    private int packetsSinceLightAck;
+    private long tsbpdBaseUs;
+    private long timestampReference;
+    private long lastReceiveUs;
+
+    // statistics: written on the event loop only, read from any thread
+    private volatile long rttUs = 100_000;
+    private volatile long rttVarUs = 50_000;
+    private volatile long packetsSent;
+    private volatile long packetsReceived;
+    private volatile long packetsLost;
+    private volatile long packetsRetransmitted;
+    private volatile long packetsDropped;
+    private volatile long bytesSent;
+    private volatile long bytesReceived;
+    private volatile long undecrypted;
+    private volatile long sendRateBps;
+    private volatile long receiveRateBps;
+    private volatile int flightSize;
+    private long rateWindowStartUs;
+    private long rateBytesSent;
+    private long rateBytesReceived;
+    private long ratePacketsReceived;
+    private long receivePacketRate;
+
+    /** The fields a connection is made from. */
+    record Setup(Channel channel, InetSocketAddress remote, int localSocketId, int peerSocketId, int sendIsn,
+            int receiveIsn, String streamId, Duration latency, SrtKeyRing keys, long startNanos,
+            int peerHandshakeTimestamp, int peerFlowWindow, Consumer<SrtConnection> onTerminated) {
+    }
+
+    SrtConnection(Setup s) {
+        this.channel = s.channel();
+        this.eventLoop = s.channel().eventLoop();
+        this.remote = s.remote();
+        this.localSocketId = s.localSocketId();
+        this.peerSocketId = s.peerSocketId();
+        this.streamId = s.streamId() == null ? "" : s.streamId();
+        this.latency = s.latency();
+        this.latencyUs = s.latency().toNanos() / 1000;
+        this.senderDropUs = Math.max(latencyUs * 5 / 4, 1_000_000) + 20_000;
+        this.keys = s.keys();
+        this.startNanos = s.startNanos();
+        this.onTerminated = s.onTerminated();
+        this.sendCapacity = Math.max(2, Math.min(WINDOW - 1, s.peerFlowWindow() - 1));
+        this.sndUna = s.sendIsn();
+        this.sndNext = s.sendIsn();
+        this.rcv = new SrtReceiveBuffer(s.receiveIsn());
+        this.lastAckAcked = s.receiveIsn();
+        long now = nowUs();
+        this.timestampReference = Integer.toUnsignedLong(s.peerHandshakeTimestamp());
+        this.tsbpdBaseUs = now - timestampReference;
+        this.lastReceiveUs = now;
+        this.lastSendUs = now;
+        this.lastAckProgressUs = now;
+        this.rateWindowStartUs = now;
+    }
+
+    /** Starts the timers; called on the event loop once the connection is registered. */
+    void start() {
+        tick = eventLoop.scheduleAtFixedRate(this::onTick, TICK_US, TICK_US, TimeUnit.MICROSECONDS);
+    }
+
+    /**
+     * Sets the receiver of messages. Messages that arrived before are held (up to 1024) and
+     * delivered first. If the connection is already closed, {@link Handler#onClosed} is called.
+     *
+     * @param h the handler
+     */
+    public void setHandler(Handler h) {
+        Objects.requireNonNull(h, "handler");
+        runOnLoop(() -> {
+            handler = h;
+            while (!pending.isEmpty()) {
+                deliverToHandler(pending.poll());
+            }
+            if (closed) {
+                notifyClosed(h);
+            }
+        });
+    }
+
+    /**
+     * Sends one message as a single live-mode packet.
+     *
+     * @param message at most {@link #MAX_MESSAGE_SIZE} bytes; ownership passes to the connection
+     * @return false, with the message released, when the connection is closed or its send buffer is full (the
+     *         message then counts as dropped)
+     * @throws IllegalArgumentException (after releasing it) if the message is longer than {@link #MAX_MESSAGE_SIZE}
+     */
+    public boolean send(ByteBuf message) {
+        int size = message.readableBytes();
+        if (size > MAX_MESSAGE_SIZE) {
+            message.release();
+            throw new IllegalArgumentException("SRT live message of " + size + " bytes exceeds " + MAX_MESSAGE_SIZE);
+        }
+        if (closed) {
+            message.release();
+            return false;
+        }
+        if (queued.incrementAndGet() > sendCapacity) {
+            queued.decrementAndGet();
+            refused.incrementAndGet();
+            message.release();
+            return false;
+        }
+        long origin = System.nanoTime();
+        if (eventLoop.inEventLoop()) {
+            sendNow(message, origin);
+        } else {
+            try {
+                eventLoop.execute(() -> sendNow(message, origin));
+            } catch (RejectedExecutionException e) {
+                queued.decrementAndGet();
+                message.release();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the caller's Stream ID, {@code ""} if none */
+    public String streamId() {
+        return streamId;
+    }
+
+    /** @return the peer's address */
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** @return the negotiated TSBPD latency: the largest that either side asked for */
+    public Duration latency() {
+        return latency;
+    }
+
+    /** @return whether payloads are encrypted */
+    public boolean isEncrypted() {
+        return keys != null;
+    }
+
+    /** @return this connection's own SRT socket id */
+    public int socketId() {
+        return localSocketId;
+    }
+
+    /** @return the peer's SRT socket id */
+    public int peerSocketId() {
+        return peerSocketId;
+    }
+
+    /** @return a snapshot of the statistics */
+    public SrtStats stats() {
+        return new SrtStats(Duration.ofNanos(rttUs * 1000), Duration.ofNanos(rttVarUs * 1000), sendRateBps,
+                receiveRateBps, packetsSent, packetsReceived, packetsLost, packetsRetransmitted,
+                packetsDropped + refused.get(), bytesSent, bytesReceived, latency, flightSize, undecrypted);
+    }
+
+    /** Sends a shutdown to the peer and closes; idempotent. */
+    public void close() {
+        runOnLoop(() -> terminate(null, true));
+    }
+
+    /**
+     * @return completes when the connection is closed: normally after an orderly shutdown of either side, or
+     *         exceptionally with a {@link TransportException} when the peer fell silent
+     */
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    /** @return the event loop that runs this connection */
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    @Override
+    public String toString() {
+        return "SrtConnection[" + remote + ", socket " + localSocketId + " <-> " + peerSocketId + ", streamId="
+                + streamId + "]";
+    }
+
+    private void runOnLoop(Runnable task) {
+        if (eventLoop.inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                eventLoop.execute(task);
+            } catch (RejectedExecutionException e) {
+                log.debug("SRT event loop is shut down; {} cannot run a task", this);
+            }
+        }
+    }
+
+    private long nowUs() {
+        return (System.nanoTime() - startNanos) / 1000;
+    }
+
+    private int timestamp(long us) {
+        return SrtTimestamp.of(Math.max(0, us));
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private void sendNow(ByteBuf message, long originNanos) {
+        if (closed) {
+            message.release();
+            return;
+        }
+        ByteBuf payload = message;
+        if (keys != null) {
+            // encrypt a copy: the caller's buffer may wrap memory it still reads
+            payload = channel.alloc().buffer(message.readableBytes()).writeBytes(message);
+            message.release();
+        }
+        int seq = sndNext;
+        int idx = seq & MASK;
+        long origin = (originNanos - startNanos) / 1000;
+        SrtKeyFlag kk = keys == null ? SrtKeyFlag.NONE : keys.encrypt(payload, seq);
+        sndPayload[idx] = payload;
+        sndMessage[idx] = nextMessage;
+        sndTimestamp[idx] = timestamp(origin);
+        sndKey[idx] = (byte) kk.bits();
+        sndOrigin[idx] = origin;
+        nextMessage = SrtSeq.nextMessage(nextMessage);
+        sndNext = SrtSeq.next(seq);
+        flightSize = SrtSeq.diff(sndNext, sndUna);
+        transmit(seq, false, nowUs());
+    }
+
+    private void transmit(int seq, boolean retransmit, long now) {
+        int idx = seq & MASK;
+        ByteBuf payload = sndPayload[idx];
+        SrtDataPacket p = new SrtDataPacket(seq, SrtPacketPosition.SOLO, false, SrtKeyFlag.fromBits(sndKey[idx]),
+                retransmit, sndMessage[idx], sndTimestamp[idx], peerSocketId, payload);
+        sndLastTx[idx] = now;
+        packetsSent++;
+        bytesSent += payload.readableBytes();
+        rateBytesSent += payload.readableBytes();
+        if (retransmit) {
+            packetsRetransmitted++;
+        }
+        write(p, now);
+    }
+
+    private void write(SrtPacket packet, long now) {
+        lastSendUs = now;
+        ByteBuf datagram = SrtPacketCodec.encode(channel.alloc(), packet);
+        channel.writeAndFlush(new DatagramPacket(datagram, remote), channel.voidPromise());
+    }
+
+    private void onAck(Ack ack, long now) {
+        if (ack.kind() == AckKind.FULL) {
+            write(new AckAck(ack.ackNumber(), timestamp(now), peerSocketId), now);
+            if (ack.rtt() > 0) {
+                long sample = ack.rtt();
+                rttVarUs = (3 * rttVarUs + Math.abs(rttUs - sample)) / 4;
+                rttUs = (7 * rttUs + sample) / 8;
+            }
+        }
+        int seq = ack.lastAckedSequence();
+        int advance = SrtSeq.diff(seq, sndUna);
+        if (advance <= 0 || SrtSeq.diff(seq, sndNext) > 0) {
+            return;
+        }
+        while (sndUna != seq) {
+            releaseSent(sndUna);
+            sndUna = SrtSeq.next(sndUna);
+        }
+        flightSize = SrtSeq.diff(sndNext, sndUna);
+        lastAckProgressUs = now;
+    }
+
+    private void releaseSent(int seq) {
+        int idx = seq & MASK;
+        if (sndPayload[idx] != null) {
+            sndPayload[idx].release();
+            sndPayload[idx] = null;
+            queued.decrementAndGet();
+        }
+    }
+
+    private void onNak(Nak nak, long now) {
+        int[] lost;
+        try {
+            lost = SrtLossList.expand(nak.lossList(), WINDOW);
+        } catch (IllegalArgumentException e) {
+            log.debug("SRT {} ignores a NAK: {}", this, e.getMessage());
+            return;
+        }
+        for (int seq : lost) {
+            int offset = SrtSeq.diff(seq, sndUna);
+            if (offset >= 0 && SrtSeq.diff(seq, sndNext) < 0 && sndPayload[seq & MASK] != null) {
+                transmit(seq, true, now);
+            }
+        }
+    }
+
+    private void senderTick(long now) {
+        // too-late drop: give up on packets the receiver can no longer play
+        int droppedFirst = -1;
+        while (sndUna != sndNext && now - sndOrigin[sndUna & MASK] > senderDropUs) {
+            int idx = sndUna & MASK;
+            if (droppedFirst < 0) {
+                droppedFirst = sndUna;
+            }
+            write(new DropRequest(sndMessage[idx], timestamp(now), peerSocketId, sndUna, sndUna), now);
+            releaseSent(sndUna);
+            packetsDropped++;
+            sndUna = SrtSeq.next(sndUna);
+        }
+        if (droppedFirst >= 0) {
+            flightSize = SrtSeq.diff(sndNext, sndUna);
+            log.debug("SRT {} dropped unacknowledged packets {}..{}", this, droppedFirst, SrtSeq.previous(sndUna));
+        }
+        // acknowledgements stalled (tail loss, lost NAKs): resend what has waited longer than an RTO
+        long rto = retransmitTimeoutUs();
+        if (sndUna != sndNext && now - lastAckProgressUs > rto) {
+            int n = 0;
+            for (int seq = sndUna; seq != sndNext && n < MAX_STALL_REXMIT; seq = SrtSeq.next(seq)) {
+                int idx = seq & MASK;
+                if (sndPayload[idx] != null && now - sndLastTx[idx] > rto) {
+                    transmit(seq, true, now);
+                    n++;
+                }
+            }
+        }
+        if (now - lastSendUs >= KEEPALIVE_US) {
+            write(new KeepAlive(timestamp(now), peerSocketId), now);
+        }
+    }
+
+    private long retransmitTimeoutUs() {
+        return Math.max(rttUs + 4 * rttVarUs, MIN_NAK_INTERVAL_US) + TICK_US;
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Handles one packet from the peer, on the event loop.
+     *
+     * @param packet the packet; a data packet's ownership passes to this connection
+     */
+    void onPacket(SrtPacket packet) {
+        if (closed) {
+            if (packet instanceof SrtDataPacket data) {
+                data.release();
+            }
+            return;
+        }
+        long now = nowUs();
+        lastReceiveUs = now;
+        if (packet instanceof SrtDataPacket data) {
+            onData(data, now);
+        } else if (packet instanceof Ack ack) {
+            onAck(ack, now);
+        } else if (packet instanceof Nak nak) {
+            onNak(nak, now);
+        } else if (packet instanceof AckAck ackAck) {
+            onAckAck(ackAck, now);
+        } else if (packet instanceof DropRequest drop) {
+            rcv.dropRange(drop.firstSequence(), drop.lastSequence());
+            deliverReady(now);
+        } else if (packet instanceof Shutdown) {
+            log.debug("SRT {} received shutdown", this);
+            // the peer sends nothing more: hand out what arrived, in order, without waiting for play times
+            deliverReady(Long.MAX_VALUE);
+            terminate(null, false);
+        }
+        // keep-alives only refresh lastReceiveUs; handshake repeats are answered by the listener;
+        // peer errors and user-defined packets are ignored
+    }
+
+    private void onData(SrtDataPacket data, long now) {
+        int seq = data.sequenceNumber();
+        int size = data.payload().readableBytes();
+        packetsReceived++;
+        bytesReceived += size;
+        rateBytesReceived += size;
+        ratePacketsReceived++;
+        if (!rcv.accepts(seq)) {
+            rcv.insert(seq, data);
+            return;
+        }
+        long unwrapped = SrtTimestamp.unwrap(data.timestamp(), timestampReference);
+        if (unwrapped > timestampReference) {
+            timestampReference = unwrapped;
+        }
+        if (tsbpdBaseUs + unwrapped > now + 1_000_000) {
+            // the peer's clock does not match its handshake timestamp: re-base on this packet
+            tsbpdBaseUs = now - unwrapped;
+        }
+        SrtDataPacket stored = data;
+        if (data.encryption() != SrtKeyFlag.NONE
+                && (keys == null || !keys.decrypt(data.payload(), seq, data.encryption()))) {
+            undecrypted++;
+            data.release();
+            stored = null;
+        } else if (data.encryption() == SrtKeyFlag.NONE && keys != null) {
+            // an encrypted connection never carries plaintext
+            undecrypted++;
+            data.release();
+            stored = null;
+        }
+        rcv.insert(seq, stored);
+        SrtSeqRange loss = rcv.takeNewLoss();
+        if (loss != null) {
+            packetsLost += loss.size();
+            write(new Nak(timestamp(now), peerSocketId, List.of(loss)), now);
+        }
+        if (++packetsSinceLightAck >= LIGHT_ACK_PACKETS) {
+            packetsSinceLightAck = 0;
+            write(Ack.light(0, timestamp(now), peerSocketId, rcv.ackSequence()), now);
+        }
+        deliverReady(now);
+    }
+
+    private long playTime(int timestamp) {
+        return tsbpdBaseUs + SrtTimestamp.unwrap(timestamp, timestampReference) + latencyUs;
+    }
+
+    private void deliverReady(long now) {
+        SrtDataPacket p;
+        while (!closed && (p = rcv.poll(now, this::playTime)) != null) {
+            deliverToHandler(p.payload());
+        }
+        packetsDropped = rcv.dropped() + pendingDropped;
+    }
+
+    private long pendingDropped;
+
+    private void deliverToHandler(ByteBuf message) {
+        Handler h = handler;
+        if (h == null) {
+            if (pending.size() >= PENDING_LIMIT) {
+                message.release();
+                pendingDropped++;
+            } else {
+                pending.add(message);
+            }
+            return;
+        }
+        try {
+            h.onMessage(message);
+        } catch (RuntimeException e) {
+            log.warn("SRT {} message handler failed", this, e);
+        }
+    }
+
+    private void onAckAck(AckAck ackAck, long now) {
+        int n = ackAck.ackNumber();
+        int idx = n & (ACK_HISTORY - 1);
+        if (n <= 0 || n > ackNumber || ackNumber - n >= ACK_HISTORY || ackTimes[idx] == 0) {
+            return;
+        }
+        long sample = Math.max(1, now - ackTimes[idx]);
+        ackTimes[idx] = 0;
+        rttVarUs = (3 * rttVarUs + Math.abs(rttUs - sample)) / 4;
+        rttUs = (7 * rttUs + sample) / 8;
+        if (SrtSeq.isBefore(lastAckAcked, ackSeqs[idx])) {
+            lastAckAcked = ackSeqs[idx];
+        }
+    }
+
+    private void receiverTick(long now) {
+        int ack = rcv.ackSequence();
+        if (ack != lastAckAcked && (ack != lastFullAckSeq || now - lastFullAckUs >= retransmitTimeoutUs())) {
+            ackNumber = ackNumber == Integer.MAX_VALUE ? 1 : ackNumber + 1;
+            int idx = ackNumber & (ACK_HISTORY - 1);
+            ackTimes[idx] = Math.max(1, now);
+            ackSeqs[idx] = ack;
+            lastFullAckUs = now;
+            lastFullAckSeq = ack;
+            packetsSinceLightAck = 0;
+            int available = Math.max(2, WINDOW - rcv.occupancy());
+            int pktRate = (int) Math.min(Integer.MAX_VALUE, receivePacketRate);
+            write(new Ack(ackNumber, timestamp(now), peerSocketId, AckKind.FULL, ack, (int) rttUs, (int) rttVarUs,
+                    available, pktRate, pktRate, (int) Math.min(Integer.MAX_VALUE, receiveRateBps / 8)), now);
+        }
+        long nakInterval = Math.max(rttUs + 4 * rttVarUs, MIN_NAK_INTERVAL_US);
+        if (now - lastNakUs >= nakInterval) {
+            List<SrtSeqRange> losses = rcv.lossList(MAX_NAK_RANGES);
+            if (!losses.isEmpty()) {
+                lastNakUs = now;
+                write(new Nak(timestamp(now), peerSocketId, losses), now);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- timers and lifecycle
+
+    private void onTick() {
+        if (closed) {
+            return;
+        }
+        long now = nowUs();
+        try {
+            deliverReady(now);
+            receiverTick(now);
+            senderTick(now);
+            if (now - rateWindowStartUs >= 1_000_000) {
+                long span = now - rateWindowStartUs;
+                sendRateBps = rateBytesSent * 8_000_000 / span;
+                receiveRateBps = rateBytesReceived * 8_000_000 / span;
+                receivePacketRate = ratePacketsReceived * 1_000_000 / span;
+                rateBytesSent = 0;
+                rateBytesReceived = 0;
+                ratePacketsReceived = 0;
+                rateWindowStartUs = now;
+            }
+            if (now - lastReceiveUs >= IDLE_TIMEOUT_US) {
+                terminate(new TransportException("SRT peer " + remote + " (socket " + peerSocketId
+                        + ") silent for 5 s"), true);
+            }
+        } catch (RuntimeException e) {
+            log.warn("SRT {} timer failed; closing", this, e);
+            terminate(new TransportException("SRT connection " + this + " failed: " + e.getMessage(), e), true);
+        }
+    }
+
+    private void terminate(Throwable cause, boolean sendShutdown) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeCause = cause;
+        if (sendShutdown && channel.isActive()) {
+            write(new Shutdown(timestamp(nowUs()), peerSocketId), nowUs());
+        }
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        for (int i = 0; i < WINDOW; i++) {
+            if (sndPayload[i] != null) {
+                sndPayload[i].release();
+                sndPayload[i] = null;
+            }
+        }
+        queued.set(0);
+        flightSize = 0;
+        rcv.releaseAll();
+        while (!pending.isEmpty()) {
+            pending.poll().release();
+        }
+        try {
+            onTerminated.accept(this);
+        } catch (RuntimeException e) {
+            log.warn("SRT {} owner failed on close", this, e);
+        }
+        if (handler != null) {
+            notifyClosed(handler);
+        }
+        if (cause == null) {
+            closeFuture.complete(null);
+        } else {
+            log.debug("SRT {} closed: {}", this, cause.getMessage());
+            closeFuture.completeExceptionally(cause);
+        }
+    }
+
+    private void notifyClosed(Handler h) {
+        try {
+            h.onClosed(closeCause);
+        } catch (RuntimeException e) {
+            log.warn("SRT {} close handler failed", this, e);
+        }
+    }
+}
