@@ -13,11 +13,12 @@ module io.streamkit.relay {
     exports io.streamkit.relay.amf;
     exports io.streamkit.relay.flv;
     exports io.streamkit.relay.mp4;
+    exports io.streamkit.relay.record;
     exports io.streamkit.relay.rtmp;
     exports io.streamkit.relay.srt;
     exports io.streamkit.relay.ts;
 
     provides io.streamkit.api.spi.TransportProvider with io.streamkit.relay.rtmp.RtmpTransportProvider,
-            io.streamkit.relay.srt.SrtTransportProvider;
+            io.streamkit.relay.srt.SrtTransportProvider, io.streamkit.relay.record.FileTransportProvider;
 
 }

@@ -6,6 +6,7 @@ import io.streamkit.api.Stream;
 import io.streamkit.api.StreamKit;
 import io.streamkit.api.StreamKitEvent;
 import io.streamkit.api.Uris;
+import io.streamkit.relay.record.RecordingOptions;
 import io.streamkit.relay.rtmp.RtmpServer;
 import io.streamkit.relay.srt.SrtServer;
 import io.streamkit.relay.srt.SrtStreamSettings;
@@ -46,6 +47,14 @@ public final class RelayApp implements Callable<Integer> {
 
     @Option(names = "--srt-stream", paramLabel = "PATH=latency=MS,passphrase=SECRET,pbkeylen=N", description = "SRT settings of one path (default: 200 ms, no passphrase); repeatable.")
     List<String> srtStreams = new ArrayList<>();
+
+    @Option(names = "--record-dir", paramLabel = "DIR", description = "Record every published path to "
+            + "DIR/{path}/{date_time}.mp4 (fragmented while recording, then finalized with moov first).")
+    Path recordDir;
+
+    @Option(names = "--record-segment", description = "Start a new recording file after this long (e.g. 10m; "
+            + "default: one file per publishing session).", converter = DurationConverter.class)
+    Duration recordSegment = Duration.ZERO;
 
     @Option(names = "--push", paramLabel = "PATH=URL", description = "Push PATH to URL (rtmp://, rtmps://, local:); repeatable.")
     List<String> pushes = new ArrayList<>();
@@ -117,7 +126,13 @@ public final class RelayApp implements Callable<Integer> {
         }
         java.util.Map<String, SrtStreamSettings> perPath = parseSrtStreams();
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamKit kit = StreamKit.builder().publisherGracePeriod(grace).listener(RelayApp::logEvent).build();
+        java.util.concurrent.atomic.AtomicReference<StreamKit> kitRef = new java.util.concurrent.atomic.AtomicReference<>();
+        StreamKit kit = StreamKit.builder().publisherGracePeriod(grace).listener(RelayApp::logEvent).listener(e -> {
+            if (recordDir != null && e instanceof StreamKitEvent.StreamPublished p && kitRef.get() != null) {
+                record(kitRef.get(), p.path());
+            }
+        }).build();
+        kitRef.set(kit);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Shutting down...");
             kit.close();
@@ -153,6 +168,18 @@ public final class RelayApp implements Callable<Integer> {
         System.out.println("Relay running; Ctrl+C to stop.");
         stopped.await();
         return 0;
+    }
+
+    /** Adds a recording output to a path that has none. */
+    private void record(StreamKit kit, String path) {
+        kit.findStream(path).ifPresent(s -> {
+            boolean recording = s.outputs().stream().anyMatch(o -> "file".equals(o.uri().getScheme()));
+            if (!recording) {
+                s.addOutput(OutputConfig.of(RecordingOptions.mp4(recordDir).segment(recordSegment).finalizeMp4(true)
+                        .toUri()));
+                System.out.printf("recording %s under %s%n", path, recordDir.resolve(path));
+            }
+        });
     }
 
     private java.util.Map<String, SrtStreamSettings> parseSrtStreams() {
