@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class RecordingSession implements OutputSession {
     private static final Logger log = LoggerFactory.getLogger(RecordingSession.class);
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+            "(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})(-\\d+)?\\.f?mp4");
 
     private final RecordingOptions options;
     private final String streamPath;
@@ -53,9 +55,12 @@ final class RecordingSession implements OutputSession {
     }
 
     static Instant startFromName(String fileName) {
-        String base = fileName.replaceFirst("(-\\d+)?\\.f?mp4$", "");
+        java.util.regex.Matcher m = FILE_NAME.matcher(fileName);
+        if (!m.matches()) {
+            return null;
+        }
         try {
-            return LocalDateTime.parse(base, NAME).toInstant(ZoneOffset.UTC);
+            return LocalDateTime.parse(m.group(1), NAME).toInstant(ZoneOffset.UTC);
         } catch (RuntimeException e) {
             return null;
         }
