@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a benchmark suite and prints StreamKit's figures beside the anchor measured in the same
  * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]} or
- * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} (from the repository root).
+ * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} (from the repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -26,7 +27,7 @@ public final class BenchmarkMain {
     }
 
     /**
-     * @param args the suite name ({@code fanout}) and optionally {@code quick}
+     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}) and its arguments
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
@@ -45,8 +46,19 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("srt-relay")) {
+            int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+            int measure = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+            try {
+                SrtRelayHarness.run(java.nio.file.Path.of("streamkit-examples/target/streamkit-examples.jar"), warmup,
+                        measure);
+            } catch (Exception e) {
+                throw new IllegalStateException("srt-relay failed", e);
+            }
+            return;
+        }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout, rtmp-fanout", suite);
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay", suite);
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())

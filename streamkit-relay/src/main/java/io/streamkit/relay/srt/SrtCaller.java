@@ -45,12 +45,36 @@ public final class SrtCaller {
      * @param passphrase the passphrase (10 to 79 bytes), or null for no encryption
      * @param keyLength the AES key length in bytes when encrypting: 16, 24 or 32
      * @param connectTimeout how long to wait for the handshake
+     * @param maxBandwidth the sending rate limit in bytes per second (payload and SRT/UDP/IPv4 headers):
+     *        {@link #AUTO_BANDWIDTH} (the default) for the input rate measured over 1 s plus 25 %,
+     *        {@link #UNLIMITED_BANDWIDTH} for no pacing, or a positive limit
+     * @param keyRefreshRate with a passphrase, after how many packets the sender switches to a new key
+     *        (libsrt's {@code km_refreshrate}, default {@link #DEFAULT_KEY_REFRESH_RATE})
+     * @param keyPreAnnounce how many packets before the switch the new key is announced, and after it
+     *        the old one is dropped (libsrt's {@code km_preannounce}, default {@link #DEFAULT_KEY_PRE_ANNOUNCE}); at
+     *        most half the refresh rate
      */
     public record Options(String streamId, Duration latency, String passphrase, int keyLength,
-            Duration connectTimeout) {
+            Duration connectTimeout, long maxBandwidth, int keyRefreshRate, int keyPreAnnounce) {
+        /** {@link #maxBandwidth()}: pace at the measured input rate plus 25 % overhead, as libsrt's {@code maxbw=0}. */
+        public static final long AUTO_BANDWIDTH = 0;
+        /** {@link #maxBandwidth()}: do not pace, as libsrt's {@code maxbw=-1}. */
+        public static final long UNLIMITED_BANDWIDTH = -1;
+        /** libsrt's default {@code km_refreshrate}: 2^24 packets. */
+        public static final int DEFAULT_KEY_REFRESH_RATE = 1 << 24;
+        /** libsrt's default {@code km_preannounce}: 2^12 packets. */
+        public static final int DEFAULT_KEY_PRE_ANNOUNCE = 1 << 12;
+
         /** Validates the options. */
         public Options {
             Objects.requireNonNull(latency, "latency");
+            if (maxBandwidth < UNLIMITED_BANDWIDTH) {
+                throw new IllegalArgumentException("maximum bandwidth " + maxBandwidth + " is below -1");
+            }
+            if (keyPreAnnounce < 1 || keyRefreshRate < 2 || keyPreAnnounce > keyRefreshRate / 2) {
+                throw new IllegalArgumentException("key pre-announce " + keyPreAnnounce + " must be 1 to half the "
+                        + "key refresh rate " + keyRefreshRate);
+            }
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             if (latency.isNegative() || connectTimeout.isNegative() || connectTimeout.isZero()) {
                 throw new IllegalArgumentException("latency and connect timeout must be positive");
@@ -63,6 +87,40 @@ public final class SrtCaller {
                 SrtCrypto.checkPassphrase(passphrase);
                 SrtCrypto.checkKeyLength(keyLength);
             }
+        }
+
+        /**
+         * Options with the default bandwidth limit ({@link #AUTO_BANDWIDTH}) and key refresh.
+         *
+         * @param streamId the stream id sent to the listener, or null for none
+         * @param latency this side's TSBPD latency
+         * @param passphrase the passphrase, or null for no encryption
+         * @param keyLength the AES key length in bytes when encrypting: 16, 24 or 32
+         * @param connectTimeout how long to wait for the handshake
+         */
+        public Options(String streamId, Duration latency, String passphrase, int keyLength,
+                Duration connectTimeout) {
+            this(streamId, latency, passphrase, keyLength, connectTimeout, AUTO_BANDWIDTH, DEFAULT_KEY_REFRESH_RATE,
+                    DEFAULT_KEY_PRE_ANNOUNCE);
+        }
+
+        /**
+         * @param bytesPerSecond {@link #AUTO_BANDWIDTH}, {@link #UNLIMITED_BANDWIDTH} or a positive limit
+         * @return these options with another sending rate limit
+         */
+        public Options withMaxBandwidth(long bytesPerSecond) {
+            return new Options(streamId, latency, passphrase, keyLength, connectTimeout, bytesPerSecond,
+                    keyRefreshRate, keyPreAnnounce);
+        }
+
+        /**
+         * @param refreshRate after how many packets the sender switches keys
+         * @param preAnnounce how many packets before (and after) the switch the keys are announced (and retired)
+         * @return these options with another key refresh schedule
+         */
+        public Options withKeyRefresh(int refreshRate, int preAnnounce) {
+            return new Options(streamId, latency, passphrase, keyLength, connectTimeout, maxBandwidth, refreshRate,
+                    preAnnounce);
         }
 
         /**
@@ -279,7 +337,8 @@ public final class SrtCaller {
             Duration latency = SrtNegotiation.negotiate(options.latency(), hsrsp);
             connection = new SrtConnection(new SrtConnection.Setup(channel, remote, socketId, hs.socketId(), isn,
                     hs.initialSequenceNumber(), options.streamId(), latency, keys, startNanos, hs.timestamp(),
-                    hs.flowWindow(), c -> channel.close()));
+                    hs.flowWindow(), options.maxBandwidth(), options.passphrase(), options.keyRefreshRate(),
+                    options.keyPreAnnounce(), c -> channel.close()));
             connection.start();
             log.debug("SRT connected to {} latency {} encrypted {}", remote, latency, keys != null);
             if (!result.complete(connection)) {

@@ -1,6 +1,7 @@
 package io.streamkit.relay.srt;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
@@ -12,10 +13,12 @@ import io.streamkit.relay.srt.SrtControlPacket.AckKind;
 import io.streamkit.relay.srt.SrtControlPacket.DropRequest;
 import io.streamkit.relay.srt.SrtControlPacket.KeepAlive;
 import io.streamkit.relay.srt.SrtControlPacket.Nak;
+import io.streamkit.relay.srt.SrtControlPacket.Opaque;
 import io.streamkit.relay.srt.SrtControlPacket.Shutdown;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One established SRT connection in live mode, made by {@link SrtListener} or {@link SrtCaller}.
+ * One established SRT connection in live mode, made by {@link SrtListener}, {@link SrtCaller} or
+ * {@link SrtRendezvous}.
  * All protocol work runs on {@link #eventLoop()}; {@link #send}, {@link #close}, {@link #stats}
  * and {@link #setHandler} may be called from any thread.
  *
@@ -38,10 +42,22 @@ import org.slf4j.LoggerFactory;
  * TSBPD play time ({@code base + timestamp + latency}, the base taken from the handshake; clock
  * drift is not tracked). A missing packet whose successor is due is skipped and counted as
  * dropped. When the peer shuts down, the messages already received are delivered at once before
- * {@link Handler#onClosed}. Sending: messages go out at once (no pacing; live streams are paced by their source),
- * are kept until acknowledged for retransmission on NAK (with the R flag) or when
+ * {@link Handler#onClosed}. Sending: messages pass a token-bucket pacer (bucket of 10 ms, at least two
+ * packets; each packet counts its payload plus 44 bytes of SRT/UDP/IPv4 headers) whose rate is the
+ * configured maximum bandwidth or, by default, the input rate measured over the last second of input plus
+ * 25 % (libsrt's {@code maxbw=0, inputbw=0, oheadbw=25}; not limited during the first second of input).
+ * Messages the pacer holds back wait on the event loop; one that waited longer than the sender drop
+ * delay (max(1.25 x latency, 1 s), as libsrt lets packets wait at least 1 s) is
+ * dropped and counted before it gets a sequence number. Retransmissions bypass the pacer (unlike
+ * libsrt, where they share the limit; on a reordering link they would otherwise starve the
+ * stream). Sent messages are kept until acknowledged for retransmission on NAK (with the R flag) or when
  * acknowledgements stall, and are dropped, with a drop request to the peer, once older than
- * {@code max(1.25 * latency, 1 s) + 20 ms}. A keep-alive goes out after 1 s without sending; 5 s
+ * {@code max(1.25 * latency, 1 s) + 20 ms}. With encryption, the sender refreshes its key as libsrt does: {@code keyPreAnnounce} packets
+ * before every {@code keyRefreshRate} packets it puts a new key in the other (even/odd) slot and
+ * announces both in a KMREQ (a user-defined control packet, subtype 3, resent until the peer
+ * echoes it in a KMRSP, subtype 4), then switches the KK flag of its data packets, and
+ * {@code keyPreAnnounce} packets later retires the old key (announcing the one left). The
+ * receiver answers each KMREQ and keeps a retired key until a new one takes its slot. A keep-alive goes out after 1 s without sending; 5 s
  * without hearing from the peer closes the connection with a {@link TransportException}.
  *
  * <p>The handler is called on the event loop and must not block.
@@ -81,6 +97,9 @@ public final class SrtConnection {
     private static final int MAX_NAK_RANGES = 160;
     private static final int MAX_STALL_REXMIT = 64;
     private static final int ACK_HISTORY = 256;
+    /** Bytes a packet costs the pacer besides its payload: SRT (16), UDP (8) and IPv4 (20) headers. */
+    private static final int PACKET_OVERHEAD = 44;
+    private static final long MIN_PACE_DELAY_US = 100;
 
     private final Channel channel;
     private final EventLoop eventLoop;
@@ -92,6 +111,22 @@ public final class SrtConnection {
     private final long latencyUs;
     private final long senderDropUs;
     private final SrtKeyRing keys;
+
+    // key refresh (event loop only); each direction's keys change on their own after the handshake
+    private static final int KM_MAX_RETRIES = 10;
+    private static final long KM_MIN_RETRY_US = 50_000;
+    private final String passphrase;
+    private final int keyRefreshRate;
+    private final int keyPreAnnounce;
+    private SrtKeyRing sendKeys;
+    private SrtKeyRing receiveKeys;
+    private long packetsWithKey;
+    private boolean decommissionPending;
+    private byte[] kmPending;
+    private int kmRetries;
+    private long kmSentUs;
+    private byte[] kmLastReceived;
+    private volatile long keySwitches;
     private final long startNanos;
     private final Consumer<SrtConnection> onTerminated;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -103,6 +138,20 @@ public final class SrtConnection {
     private Handler handler;
     private Throwable closeCause;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+
+    // pacing (event loop only): a token bucket in bytes, refilled at paceBps (0: not limited)
+    private record Paced(ByteBuf message, long originNanos) {
+    }
+
+    private final long maxBandwidth;
+    private final ArrayDeque<Paced> paceQueue = new ArrayDeque<>();
+    private long paceBps;
+    private double tokens;
+    private long tokensAtUs;
+    private ScheduledFuture<?> paceTimer;
+    private long inputBytes;
+    private long inputWindowStartUs;
+    private volatile long pacingDropped;
 
     // sender (event loop only)
     private final ByteBuf[] sndPayload = new ByteBuf[WINDOW];
@@ -154,7 +203,9 @@ public final class SrtConnection {
     /** The fields a connection is made from. */
     record Setup(Channel channel, InetSocketAddress remote, int localSocketId, int peerSocketId, int sendIsn,
             int receiveIsn, String streamId, Duration latency, SrtKeyRing keys, long startNanos,
-            int peerHandshakeTimestamp, int peerFlowWindow, Consumer<SrtConnection> onTerminated) {
+            int peerHandshakeTimestamp, int peerFlowWindow, long maxBandwidth, String passphrase, int keyRefreshRate,
+            int keyPreAnnounce,
+            Consumer<SrtConnection> onTerminated) {
     }
 
     SrtConnection(Setup s) {
@@ -168,6 +219,11 @@ public final class SrtConnection {
         this.latencyUs = s.latency().toNanos() / 1000;
         this.senderDropUs = Math.max(latencyUs * 5 / 4, 1_000_000) + 20_000;
         this.keys = s.keys();
+        this.sendKeys = s.keys();
+        this.receiveKeys = s.keys();
+        this.passphrase = s.passphrase();
+        this.keyRefreshRate = s.keyRefreshRate();
+        this.keyPreAnnounce = s.keyPreAnnounce();
         this.startNanos = s.startNanos();
         this.onTerminated = s.onTerminated();
         this.sendCapacity = Math.max(2, Math.min(WINDOW - 1, s.peerFlowWindow() - 1));
@@ -182,6 +238,10 @@ public final class SrtConnection {
         this.lastSendUs = now;
         this.lastAckProgressUs = now;
         this.rateWindowStartUs = now;
+        this.maxBandwidth = s.maxBandwidth();
+        this.paceBps = Math.max(0, s.maxBandwidth());
+        this.tokensAtUs = now;
+        this.tokens = burstBytes();
     }
 
     /** Starts the timers; called on the event loop once the connection is registered. */
@@ -281,7 +341,8 @@ public final class SrtConnection {
     public SrtStats stats() {
         return new SrtStats(Duration.ofNanos(rttUs * 1000), Duration.ofNanos(rttVarUs * 1000), sendRateBps,
                 receiveRateBps, packetsSent, packetsReceived, packetsLost, packetsRetransmitted,
-                packetsDropped + refused.get(), bytesSent, bytesReceived, latency, flightSize, undecrypted);
+                packetsDropped + refused.get() + pacingDropped, bytesSent, bytesReceived, latency, flightSize,
+                undecrypted);
     }
 
     /** Sends a shutdown to the peer and closes; idempotent. */
@@ -330,11 +391,98 @@ public final class SrtConnection {
 
     // ---------------------------------------------------------------- sending
 
+    /**
+     * Takes a message from {@link #send}: sends it at once when the pacer has tokens and nothing
+     * waits, else queues it until the pacer allows.
+     */
     private void sendNow(ByteBuf message, long originNanos) {
         if (closed) {
             message.release();
             return;
         }
+        int cost = message.readableBytes() + PACKET_OVERHEAD;
+        long now = nowUs();
+        if (inputBytes == 0) {
+            inputWindowStartUs = now;
+        }
+        inputBytes += cost;
+        if (paceQueue.isEmpty() && takeTokens(cost, now)) {
+            sequenceAndTransmit(message, originNanos);
+            return;
+        }
+        paceQueue.add(new Paced(message, originNanos));
+        drainPaced();
+    }
+
+    /** @return the bucket size: 10 ms at the current rate, at least two full packets */
+    private double burstBytes() {
+        return Math.max(2.0 * (MAX_MESSAGE_SIZE + PACKET_OVERHEAD), paceBps / 100.0);
+    }
+
+    private void refill(long now) {
+        if (paceBps > 0) {
+            tokens = Math.min(burstBytes(), tokens + (now - tokensAtUs) * paceBps / 1e6);
+        }
+        tokensAtUs = now;
+    }
+
+    private boolean takeTokens(int cost, long now) {
+        if (paceBps <= 0) {
+            return true;
+        }
+        refill(now);
+        if (tokens < cost) {
+            return false;
+        }
+        tokens -= cost;
+        return true;
+    }
+
+    /** Sends what the bucket allows from the pacing queue, drops what waited longer than the latency. */
+    private void drainPaced() {
+        if (closed) {
+            return;
+        }
+        long now = nowUs();
+        while (!paceQueue.isEmpty()) {
+            Paced head = paceQueue.peek();
+            if (now - (head.originNanos() - startNanos) / 1000 > senderDropUs) {
+                paceQueue.poll().message().release();
+                queued.decrementAndGet();
+                pacingDropped++;
+                continue;
+            }
+            if (!takeTokens(head.message().readableBytes() + PACKET_OVERHEAD, now)) {
+                break;
+            }
+            paceQueue.poll();
+            sequenceAndTransmit(head.message(), head.originNanos());
+        }
+        if (!paceQueue.isEmpty() && paceTimer == null) {
+            double missing = paceQueue.peek().message().readableBytes() + PACKET_OVERHEAD - tokens;
+            long delayUs = Math.max(MIN_PACE_DELAY_US, (long) Math.ceil(missing * 1e6 / paceBps));
+            paceTimer = eventLoop.schedule(() -> {
+                paceTimer = null;
+                drainPaced();
+            }, delayUs, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    /**
+     * Estimates the input rate over windows of one second, each starting with the first message
+     * after the last (so idle time does not count), and in automatic mode paces at 125 % of it.
+     */
+    private void updatePaceRate(long now) {
+        long span = now - inputWindowStartUs;
+        if (inputBytes > 0 && span >= 1_000_000) {
+            if (maxBandwidth == SrtCaller.Options.AUTO_BANDWIDTH) {
+                paceBps = inputBytes * 1_000_000 / span * 125 / 100;
+            }
+            inputBytes = 0;
+        }
+    }
+
+    private void sequenceAndTransmit(ByteBuf message, long originNanos) {
         ByteBuf payload = message;
         if (keys != null) {
             // encrypt a copy: the caller's buffer may wrap memory it still reads
@@ -344,7 +492,10 @@ public final class SrtConnection {
         int seq = sndNext;
         int idx = seq & MASK;
         long origin = (originNanos - startNanos) / 1000;
-        SrtKeyFlag kk = keys == null ? SrtKeyFlag.NONE : keys.encrypt(payload, seq);
+        SrtKeyFlag kk = sendKeys == null ? SrtKeyFlag.NONE : sendKeys.encrypt(payload, seq);
+        if (sendKeys != null && passphrase != null) {
+            refreshKeys(nowUs());
+        }
         sndPayload[idx] = payload;
         sndMessage[idx] = nextMessage;
         sndTimestamp[idx] = timestamp(origin);
@@ -453,9 +604,120 @@ public final class SrtConnection {
                 }
             }
         }
+        if (kmPending != null && now - kmSentUs >= Math.max(KM_MIN_RETRY_US, rttUs * 3 / 2)) {
+            if (++kmRetries > KM_MAX_RETRIES) {
+                log.warn("SRT {}: the peer never confirmed the new keys", this);
+                kmPending = null;
+            } else {
+                sendKeyMaterial(SrtHandshakeExtension.TYPE_KMREQ, kmPending, now);
+                kmSentUs = now;
+            }
+        }
         if (now - lastSendUs >= KEEPALIVE_US) {
             write(new KeepAlive(timestamp(now), peerSocketId), now);
         }
+    }
+
+    /**
+     * Counts one packet sent with the active key: {@code preAnnounce} packets before the refresh
+     * rate a new key goes into the other slot and both are announced, at the refresh rate the
+     * other key becomes active, and {@code preAnnounce} packets later the old key is retired.
+     */
+    private void refreshKeys(long now) {
+        packetsWithKey++;
+        if (decommissionPending && packetsWithKey >= keyPreAnnounce) {
+            sendKeys = sendKeys.decommission();
+            decommissionPending = false;
+            announceKeys(now);
+        }
+        if (packetsWithKey == keyRefreshRate - keyPreAnnounce) {
+            sendKeys = sendKeys.preAnnounce(SrtNegotiation.RANDOM);
+            announceKeys(now);
+        } else if (packetsWithKey >= keyRefreshRate && sendKeys.presentKeys() == SrtKeyFlag.BOTH) {
+            sendKeys = sendKeys.switchKeys();
+            packetsWithKey = 0;
+            decommissionPending = true;
+            keySwitches++;
+            log.debug("SRT {} switched to the {} key", this, sendKeys.active());
+        }
+    }
+
+    private void announceKeys(long now) {
+        SrtKeyMaterial km = SrtCrypto.keyMaterial(passphrase, sendKeys);
+        ByteBuf buf = Unpooled.buffer(km.length());
+        km.encode(buf);
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        buf.release();
+        kmPending = bytes;
+        kmRetries = 0;
+        kmSentUs = now;
+        sendKeyMaterial(SrtHandshakeExtension.TYPE_KMREQ, bytes, now);
+    }
+
+    private void sendKeyMaterial(int subtype, byte[] content, long now) {
+        write(new Opaque(SrtControlPacket.TYPE_USER_DEFINED, subtype, 0, timestamp(now), peerSocketId, content),
+                now);
+    }
+
+    private void onKeyMaterialRequest(byte[] content, long now) {
+        if (kmLastReceived != null && Arrays.equals(content, kmLastReceived)) {
+            sendKeyMaterial(SrtHandshakeExtension.TYPE_KMRSP, content, now);
+            return;
+        }
+        if (keys == null || passphrase == null) {
+            log.debug("SRT {} got key material but is not encrypted", this);
+            sendKeyMaterial(SrtHandshakeExtension.TYPE_KMRSP,
+                    stateWord(SrtHandshakeExtension.KeyMaterialError.NOSECRET),
+                    now);
+            return;
+        }
+        try {
+            SrtKeyRing fresh = SrtCrypto.unwrap(SrtKeyMaterial.decode(Unpooled.wrappedBuffer(content)), passphrase);
+            receiveKeys = merge(receiveKeys, fresh);
+            kmLastReceived = content;
+            log.debug("SRT {} received new keys: {}", this, receiveKeys);
+            sendKeyMaterial(SrtHandshakeExtension.TYPE_KMRSP, content, now);
+        } catch (SrtBadSecretException e) {
+            log.warn("SRT {} cannot unwrap the peer's new keys: passphrase mismatch", this);
+            sendKeyMaterial(SrtHandshakeExtension.TYPE_KMRSP,
+                    stateWord(SrtHandshakeExtension.KeyMaterialError.BADSECRET),
+                    now);
+        } catch (RuntimeException e) {
+            log.debug("SRT {} ignores unusable key material: {}", this, e.toString());
+        }
+    }
+
+    /** @return the keys of {@code fresh}, plus the old key of the slot it does not carry (packets may still use it) */
+    private static SrtKeyRing merge(SrtKeyRing old, SrtKeyRing fresh) {
+        if (old == null || !Arrays.equals(old.salt(), fresh.salt()) || old.keyLength() != fresh.keyLength()) {
+            return fresh;
+        }
+        byte[] even = fresh.hasKey(SrtKeyFlag.EVEN)
+                ? fresh.key(SrtKeyFlag.EVEN)
+                : old.hasKey(SrtKeyFlag.EVEN) ? old.key(SrtKeyFlag.EVEN) : null;
+        byte[] odd = fresh.hasKey(SrtKeyFlag.ODD)
+                ? fresh.key(SrtKeyFlag.ODD)
+                : old.hasKey(SrtKeyFlag.ODD) ? old.key(SrtKeyFlag.ODD) : null;
+        return SrtKeyRing.of(fresh.salt(), even, odd, fresh.active());
+    }
+
+    private static byte[] stateWord(int state) {
+        return new byte[]{0, 0, 0, (byte) state};
+    }
+
+    private void onKeyMaterialResponse(byte[] content) {
+        if (content.length == 4) {
+            log.warn("SRT {}: the peer refused the new keys (state {})", this, content[3]);
+            kmPending = null;
+        } else if (kmPending != null && Arrays.equals(content, kmPending)) {
+            kmPending = null;
+        }
+    }
+
+    /** @return how many times the sender switched to a new key (tests) */
+    long keySwitches() {
+        return keySwitches;
     }
 
     private long retransmitTimeoutUs() {
@@ -489,6 +751,12 @@ public final class SrtConnection {
         } else if (packet instanceof DropRequest drop) {
             rcv.dropRange(drop.firstSequence(), drop.lastSequence());
             deliverReady(now);
+        } else if (packet instanceof Opaque ext && ext.controlType() == SrtControlPacket.TYPE_USER_DEFINED) {
+            if (ext.subtype() == SrtHandshakeExtension.TYPE_KMREQ) {
+                onKeyMaterialRequest(ext.controlInformation(), now);
+            } else if (ext.subtype() == SrtHandshakeExtension.TYPE_KMRSP) {
+                onKeyMaterialResponse(ext.controlInformation());
+            }
         } else if (packet instanceof Shutdown) {
             log.debug("SRT {} received shutdown", this);
             // the peer sends nothing more: hand out what arrived, in order, without waiting for play times
@@ -520,7 +788,7 @@ public final class SrtConnection {
         }
         SrtDataPacket stored = data;
         if (data.encryption() != SrtKeyFlag.NONE
-                && (keys == null || !keys.decrypt(data.payload(), seq, data.encryption()))) {
+                && (receiveKeys == null || !receiveKeys.decrypt(data.payload(), seq, data.encryption()))) {
             undecrypted++;
             data.release();
             stored = null;
@@ -626,6 +894,7 @@ public final class SrtConnection {
             deliverReady(now);
             receiverTick(now);
             senderTick(now);
+            updatePaceRate(now);
             if (now - rateWindowStartUs >= 1_000_000) {
                 long span = now - rateWindowStartUs;
                 sendRateBps = rateBytesSent * 8_000_000 / span;
@@ -657,6 +926,13 @@ public final class SrtConnection {
         }
         if (tick != null) {
             tick.cancel(false);
+        }
+        if (paceTimer != null) {
+            paceTimer.cancel(false);
+            paceTimer = null;
+        }
+        while (!paceQueue.isEmpty()) {
+            paceQueue.poll().message().release();
         }
         for (int i = 0; i < WINDOW; i++) {
             if (sndPayload[i] != null) {

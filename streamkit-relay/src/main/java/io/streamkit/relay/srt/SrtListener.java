@@ -388,7 +388,8 @@ public final class SrtListener implements AutoCloseable {
         int localId = id;
         SrtConnection connection = new SrtConnection(new SrtConnection.Setup(channel, sender, id, hs.socketId(),
                 hs.initialSequenceNumber(), hs.initialSequenceNumber(), streamId, latency, keys, startNanos,
-                hs.timestamp(), hs.flowWindow(), c -> {
+                hs.timestamp(), hs.flowWindow(), SrtCaller.Options.AUTO_BANDWIDTH, decision.passphrase(),
+                SrtCaller.Options.DEFAULT_KEY_REFRESH_RATE, SrtCaller.Options.DEFAULT_KEY_PRE_ANNOUNCE, c -> {
                     bySocketId.remove(localId);
                     byPeer.remove(key);
                     connections = bySocketId.size();
