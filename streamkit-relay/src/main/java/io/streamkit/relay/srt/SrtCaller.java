@@ -3,13 +3,10 @@ package io.streamkit.relay.srt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.streamkit.api.CodecException;
 import io.streamkit.api.NegotiationException;
 import io.streamkit.api.TransportException;
 import io.streamkit.relay.srt.SrtHandshakeExtension.HsMessage;
@@ -164,8 +161,7 @@ public final class SrtCaller {
         return result;
     }
 
-    private static final class Attempt extends ChannelInboundHandlerAdapter {
-        private final InetSocketAddress remote;
+    private static final class Attempt extends SrtDatagramHandler {
         private final Options options;
         private final CompletableFuture<SrtConnection> result;
         private final int socketId = SrtNegotiation.newSocketId();
@@ -179,7 +175,7 @@ public final class SrtCaller {
         private SrtConnection connection;
 
         Attempt(InetSocketAddress remote, Options options, CompletableFuture<SrtConnection> result) {
-            this.remote = remote;
+            super(remote, "caller");
             this.options = options;
             this.result = result;
             this.keys = options.passphrase() == null
@@ -242,37 +238,17 @@ public final class SrtCaller {
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof DatagramPacket dp)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            try {
-                if (!dp.sender().equals(remote) || dp.content().readableBytes() > SrtListener.MAX_DATAGRAM) {
-                    return;
-                }
-                SrtPacket packet;
-                try {
-                    packet = SrtPacketCodec.decode(dp.content());
-                } catch (CodecException e) {
-                    log.debug("SRT caller dropped a malformed datagram from {}: {}", remote, e.getMessage());
-                    return;
-                }
-                if (connection != null) {
-                    if (packet.destinationSocketId() == socketId) {
-                        connection.onPacket(packet);
-                    } else if (packet instanceof SrtDataPacket data) {
-                        data.release();
-                    }
-                } else if (packet instanceof SrtHandshake hs) {
-                    onHandshake(hs);
+        void onPacket(SrtPacket packet) {
+            if (connection != null) {
+                if (packet.destinationSocketId() == socketId) {
+                    connection.onPacket(packet);
                 } else if (packet instanceof SrtDataPacket data) {
                     data.release();
                 }
-            } catch (RuntimeException e) {
-                log.debug("SRT caller failed on a datagram from {}", remote, e);
-            } finally {
-                dp.release();
+            } else if (packet instanceof SrtHandshake hs) {
+                onHandshake(hs);
+            } else if (packet instanceof SrtDataPacket data) {
+                data.release();
             }
         }
 

@@ -3,13 +3,10 @@ package io.streamkit.relay.srt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.streamkit.api.CodecException;
 import io.streamkit.api.NegotiationException;
 import io.streamkit.api.TransportException;
 import io.streamkit.relay.srt.SrtHandshakeExtension.HsMessage;
@@ -96,8 +93,7 @@ public final class SrtRendezvous {
         return diff > 0 ? Role.INITIATOR : Role.RESPONDER;
     }
 
-    private static final class Attempt extends ChannelInboundHandlerAdapter {
-        private final InetSocketAddress remote;
+    private static final class Attempt extends SrtDatagramHandler {
         private final SrtCaller.Options options;
         private final CompletableFuture<SrtConnection> result;
         private final int socketId = SrtNegotiation.newSocketId();
@@ -117,7 +113,7 @@ public final class SrtRendezvous {
         private SrtConnection connection;
 
         Attempt(InetSocketAddress remote, SrtCaller.Options options, CompletableFuture<SrtConnection> result) {
-            this.remote = remote;
+            super(remote, "rendezvous");
             this.options = options;
             this.result = result;
             this.ownKeys = options.passphrase() == null
@@ -206,31 +202,7 @@ public final class SrtRendezvous {
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof DatagramPacket dp)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            try {
-                if (!dp.sender().equals(remote) || dp.content().readableBytes() > SrtListener.MAX_DATAGRAM) {
-                    return;
-                }
-                SrtPacket packet;
-                try {
-                    packet = SrtPacketCodec.decode(dp.content());
-                } catch (CodecException e) {
-                    log.debug("SRT rendezvous dropped a malformed datagram from {}: {}", remote, e.getMessage());
-                    return;
-                }
-                onPacket(packet);
-            } catch (RuntimeException e) {
-                log.debug("SRT rendezvous failed on a datagram from {}", remote, e);
-            } finally {
-                dp.release();
-            }
-        }
-
-        private void onPacket(SrtPacket packet) {
+        void onPacket(SrtPacket packet) {
             if (packet instanceof SrtHandshake hs) {
                 if (hs.destinationSocketId() == socketId || hs.destinationSocketId() == 0) {
                     onHandshake(hs);
