@@ -33,6 +33,7 @@ final class RtmpClientSession extends ChannelInboundHandlerAdapter {
     private final RtmpUrl url;
     private final boolean push;
     private final InputSink inputSink;
+    private final java.time.Duration readIdle;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private ChannelHandlerContext ctx;
@@ -42,7 +43,8 @@ final class RtmpClientSession extends ChannelInboundHandlerAdapter {
     private PushSession pushSession;
     private volatile Throwable failure;
 
-    RtmpClientSession(RtmpUrl url, boolean push, InputSink inputSink) {
+    RtmpClientSession(RtmpUrl url, boolean push, InputSink inputSink, java.time.Duration readIdle) {
+        this.readIdle = readIdle;
         this.url = url;
         this.push = push;
         this.inputSink = inputSink;
@@ -118,6 +120,11 @@ final class RtmpClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            fail(new TransportException("RTMP source " + url.host() + ":" + url.port() + " sent nothing for "
+                    + readIdle.toMillis() + " ms"));
+            return;
+        }
         if (evt instanceof RtmpHandshakeCompleteEvent) {
             var alloc = ctx.alloc();
             ctx.write(RtmpMessage.setChunkSize(alloc, 4096));

@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamkit.api.TransportException;
 import io.streamkit.api.Uris;
@@ -34,7 +35,10 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link #RtmpTransportProvider(TrustManagerFactory)} to trust other certificates for RTMPS.
  */
 public final class RtmpTransportProvider implements TransportProvider, AutoCloseable {
+    /** By default a pulled source that sends nothing for this long is reconnected. */
+    public static final java.time.Duration DEFAULT_READ_IDLE = java.time.Duration.ofSeconds(30);
     private final TrustManagerFactory trust;
+    private final java.time.Duration readIdle;
     private EventLoopGroup group;
     private SslContext sslContext;
     private boolean closed;
@@ -46,7 +50,19 @@ public final class RtmpTransportProvider implements TransportProvider, AutoClose
 
     /** @param trust the certificates trusted for RTMPS, {@code null} for the JDK's defaults */
     public RtmpTransportProvider(TrustManagerFactory trust) {
+        this(trust, DEFAULT_READ_IDLE);
+    }
+
+    /**
+     * @param trust the certificates trusted for RTMPS, {@code null} for the JDK's defaults
+     * @param readIdle how long a pulled source may send nothing before the input reconnects
+     */
+    public RtmpTransportProvider(TrustManagerFactory trust, java.time.Duration readIdle) {
+        if (readIdle.isNegative() || readIdle.isZero()) {
+            throw new IllegalArgumentException("readIdle must be > 0, was " + readIdle);
+        }
         this.trust = trust;
+        this.readIdle = readIdle;
     }
 
     @Override
@@ -101,7 +117,7 @@ public final class RtmpTransportProvider implements TransportProvider, AutoClose
         } catch (IllegalArgumentException | SSLException e) {
             return CompletableFuture.failedFuture(new TransportException(e.getMessage(), e));
         }
-        RtmpClientSession session = new RtmpClientSession(url, push, sink);
+        RtmpClientSession session = new RtmpClientSession(url, push, sink, readIdle);
         Bootstrap b = new Bootstrap().group(group()).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, context
@@ -112,6 +128,11 @@ public final class RtmpTransportProvider implements TransportProvider, AutoClose
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), url.host(), url.port()));
+                        }
+                        if (!push) {
+                            // a source that goes silent without telling (nginx-rtmp does not) is reconnected
+                            ch.pipeline().addLast("idle", new IdleStateHandler(readIdle.toMillis(), 0, 0,
+                                    TimeUnit.MILLISECONDS));
                         }
                         ch.pipeline().addLast("handshake", new RtmpClientHandshakeHandler());
                         ch.pipeline().addLast("decoder", new RtmpChunkDecoder());
