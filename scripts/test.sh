@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, properties and the interop suite against real peers (FFmpeg,
-# nginx-rtmp, libsrt tools). Installs the Debian packages the interop suite needs when missing.
+# nginx-rtmp, libsrt tools, PostgreSQL, headless Chromium). Installs the Debian packages the
+# interop suite needs when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg srt-tools nginx libnginx-mod-rtmp)
+packages=(ffmpeg srt-tools nginx libnginx-mod-rtmp postgresql chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,6 +16,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "Installing Node.js and npm (browser tests)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
 exec mvn -B verify "$@"

@@ -91,6 +91,17 @@ public final class StreamKit implements AsyncCloseable {
         return core.register(Objects.requireNonNull(component, "component"));
     }
 
+    /**
+     * Adds an event listener to a running kit, for components built after it (a control plane, a
+     * metrics exporter).
+     *
+     * @param listener receives every later event on the callback executor
+     * @return an action that removes the listener again
+     */
+    public Runnable addListener(EventListener listener) {
+        return core.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** @return the executor that runs user callbacks and event listeners */
     public Executor callbackExecutor() {
         return core.callbackExecutor();

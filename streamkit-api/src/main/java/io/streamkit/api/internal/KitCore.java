@@ -38,6 +38,17 @@ public final class KitCore {
     private final ExecutorService ownedCallbackExecutor;
     private final ScheduledExecutorService scheduler;
     private final List<EventListener> listeners;
+
+    /**
+     * Adds a listener at run time.
+     *
+     * @param listener receives every later event
+     * @return an action that removes it
+     */
+    public Runnable addListener(EventListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
     private final long graceNanos;
     private final long gopCacheMaxBytes;
     private final int maxStreams;
@@ -74,7 +85,7 @@ public final class KitCore {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "streamkit-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
-        this.listeners = listeners;
+        this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(listeners);
         this.graceNanos = grace.toNanos();
         this.gopCacheMaxBytes = gopCacheMaxBytes;
         this.maxStreams = maxStreams;

@@ -49,6 +49,8 @@ public final class RtmpServer implements AsyncCloseable {
     private final Builder config;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final java.util.concurrent.ConcurrentMap<String, RtmpServerSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong nextSessionId = new AtomicLong();
     private final ChannelGroup channels = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     final AtomicLong accepted = new AtomicLong();
@@ -112,6 +114,11 @@ public final class RtmpServer implements AsyncCloseable {
                         }
                         accepted.incrementAndGet();
                         channels.add(ch);
+                        RtmpServerSession session = new RtmpServerSession(RtmpServer.this, (config.sslContext != null
+                                ? "rtmps-"
+                                : "rtmp-") + nextSessionId.incrementAndGet());
+                        sessions.put(session.id(), session);
+                        ch.pipeline().addLast("bytes", session.counter());
                         if (config.sslContext != null) {
                             ch.pipeline().addLast("tls", config.sslContext.newHandler(ch.alloc()));
                         }
@@ -121,7 +128,7 @@ public final class RtmpServer implements AsyncCloseable {
                         ch.pipeline().addLast("decoder", new RtmpChunkDecoder(config.maxMessageLength,
                                 RtmpChunkDecoder.DEFAULT_MAX_CHUNK_STREAMS));
                         ch.pipeline().addLast("encoder", new RtmpChunkEncoder());
-                        ch.pipeline().addLast("session", new RtmpServerSession(RtmpServer.this));
+                        ch.pipeline().addLast("session", session);
                     }
                 });
         try {
@@ -173,6 +180,33 @@ public final class RtmpServer implements AsyncCloseable {
             closeFuture.complete(null);
         }
         return closeFuture;
+    }
+
+    /**
+     * @return the clients connected now, oldest first
+     */
+    public java.util.List<io.streamkit.api.ConnectionInfo> connections() {
+        return sessions.values().stream().map(RtmpServerSession::info).sorted(java.util.Comparator.comparing(
+                io.streamkit.api.ConnectionInfo::since)).toList();
+    }
+
+    /**
+     * Disconnects one client.
+     *
+     * @param id the connection's {@link io.streamkit.api.ConnectionInfo#id()}
+     * @return whether such a connection was open
+     */
+    public boolean kick(String id) {
+        RtmpServerSession s = sessions.get(id);
+        if (s == null) {
+            return false;
+        }
+        s.kick();
+        return true;
+    }
+
+    void sessionClosed(RtmpServerSession session) {
+        sessions.remove(session.id());
     }
 
     /** Closes a session with a protocol error; counted. */

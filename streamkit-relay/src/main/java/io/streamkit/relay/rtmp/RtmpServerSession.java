@@ -36,6 +36,11 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
     private final RtmpServer server;
     private ChannelHandlerContext ctx;
     private String remote = "?";
+    private final String id;
+    private final java.time.Instant since = java.time.Instant.now();
+    private volatile String activePath;
+    private volatile boolean publishing;
+    private final ByteCounter counter = new ByteCounter();
     private String app;
     private String tcUrl;
     private boolean connected;
@@ -49,8 +54,33 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
     private int playStreamId = -1;
     private RtmpMediaWriter player;
 
-    RtmpServerSession(RtmpServer server) {
+    RtmpServerSession(RtmpServer server, String id) {
         this.server = server;
+        this.id = id;
+    }
+
+    /** @return the counting handler to put first in the pipeline */
+    ByteCounter counter() {
+        return counter;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** @return a snapshot of this connection */
+    io.streamkit.api.ConnectionInfo info() {
+        return new io.streamkit.api.ConnectionInfo(id, server.isTls() ? "rtmps" : "rtmp", remote.startsWith("/")
+                ? remote.substring(1)
+                : remote, activePath, publishing, since, counter.bytesRead(), counter.bytesWritten(),
+                java.util.Map
+                        .of());
+    }
+
+    /** Disconnects the client. */
+    void kick() {
+        log.info("RTMP client {} kicked", remote);
+        ctx.close();
     }
 
     @Override
@@ -216,7 +246,11 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
     private void publish(RtmpCommand c, int streamId) {
         requireConnected(c);
         String nameWithQuery = c.stringArg(1);
-        if (nameWithQuery == null || nameWithQuery.isEmpty()) {
+        if (nameWithQuery == null) {
+            nameWithQuery = "";
+        }
+        if (nameWithQuery.isEmpty() && (app == null || app.isEmpty())) {
+            // rtmp://host/{key} (no stream name) publishes the path {key}, as MediaMTX users expect
             refusePublish(streamId, "NetStream.Publish.BadName", "publish without a stream name");
             return;
         }
@@ -234,6 +268,8 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
         try {
             stream = server.kit().stream(req.path());
             publisher = stream.publish(List.of(), server.config().publishPolicy, "rtmp " + remote);
+            activePath = req.path();
+            publishing = true;
         } catch (PublishRejectedException e) {
             server.authFailures.incrementAndGet();
             refusePublish(streamId, "NetStream.Publish.BadName", e.getMessage());
@@ -279,8 +315,8 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
 
     private void play(RtmpCommand c, int streamId) {
         requireConnected(c);
-        String nameWithQuery = c.stringArg(1);
-        if (nameWithQuery == null || nameWithQuery.isEmpty() || player != null) {
+        String nameWithQuery = c.stringArg(1) == null ? "" : c.stringArg(1);
+        if ((nameWithQuery.isEmpty() && (app == null || app.isEmpty())) || player != null) {
             refusePlay(streamId, "NetStream.Play.Failed", player != null
                     ? "this connection already plays"
                     : "play without a stream name");
@@ -313,6 +349,7 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
                 + req.path()));
         playStreamId = streamId;
         RtmpServerSession session = this;
+        activePath = req.path();
         player = new RtmpMediaWriter(ctx.channel(), streamId) {
             @Override
             public void onUnpublished() {
@@ -411,6 +448,7 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
         }
         stopPublishing("disconnected");
         stopPlaying();
+        server.sessionClosed(this);
         ctx.fireChannelInactive();
     }
 }

@@ -51,6 +51,10 @@ public final class SrtServer implements AsyncCloseable {
     private final boolean ownsGroup;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicLong rejected = new AtomicLong();
+    private final java.util.concurrent.ConcurrentMap<String, Tracked> tracked = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Tracked(SrtConnection connection, String path, boolean publishing, java.time.Instant since) {
+    }
     private volatile SrtListener listener;
     private volatile boolean closed;
 
@@ -102,7 +106,7 @@ public final class SrtServer implements AsyncCloseable {
     }
 
     /** @return connections open now */
-    public int connections() {
+    public int connectionCount() {
         SrtListener l = listener;
         return l == null ? 0 : l.connections();
     }
@@ -110,6 +114,40 @@ public final class SrtServer implements AsyncCloseable {
     /** @return callers refused so far (bad stream id, unknown stream, conflict) */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** @return the callers connected now, oldest first, with their SRT figures */
+    public List<io.streamkit.api.ConnectionInfo> connections() {
+        return tracked.entrySet().stream().map(e -> {
+            Tracked t = e.getValue();
+            SrtStats s = t.connection().stats();
+            InetSocketAddress remote = t.connection().remoteAddress();
+            return new io.streamkit.api.ConnectionInfo(e.getKey(), "srt", remote.getAddress().getHostAddress() + ":"
+                    + remote.getPort(), t.path(), t.publishing(), t.since(), s.bytesReceived(), s.bytesSent(),
+                    java.util.Map
+                            .of("rttMs", s.rtt().toNanos() / 1e6, "latencyMs", s.latency().toMillis(), "packetsLost", s
+                                    .packetsLost(), "packetsRetransmitted", s.packetsRetransmitted(), "packetsDropped",
+                                    s
+                                            .packetsDropped(),
+                                    "sendRateBps", s.sendRateBps(), "receiveRateBps", s
+                                            .receiveRateBps()));
+        }).sorted(java.util.Comparator.comparing(io.streamkit.api.ConnectionInfo::since)).toList();
+    }
+
+    /**
+     * Disconnects one caller.
+     *
+     * @param id the connection's {@link io.streamkit.api.ConnectionInfo#id()}
+     * @return whether such a connection was open
+     */
+    public boolean kick(String id) {
+        Tracked t = tracked.get(id);
+        if (t == null) {
+            return false;
+        }
+        log.info("SRT caller {} kicked", t.connection().remoteAddress());
+        t.connection().close();
+        return true;
     }
 
     private SrtListener.Decision decide(String streamId, InetSocketAddress peer) {
@@ -150,6 +188,9 @@ public final class SrtServer implements AsyncCloseable {
             return;
         }
         String label = "srt " + c.remoteAddress();
+        String key = "srt-" + Integer.toUnsignedString(c.socketId());
+        tracked.put(key, new Tracked(c, id.path(), id.publish(), java.time.Instant.now()));
+        c.closeFuture().whenComplete((v, e) -> tracked.remove(key));
         try {
             Stream stream = config.kit.stream(id.path());
             if (id.publish()) {
