@@ -729,8 +729,15 @@ function setSecondFactor(mode) {
   }
 }
 
+/** The one-time token of the first-start link (#setup=TOKEN), when the admin is still to be created. */
+let setupToken = null;
+
 async function onLogin(ev) {
   ev.preventDefault();
+  if (setupToken) {
+    await onSetup(ev.currentTarget);
+    return;
+  }
   const form = ev.currentTarget;
   const submit = $('[type=submit]', form);
   clearErrors(form);
@@ -765,6 +772,29 @@ async function onLogin(ev) {
       showErrors(form, e);
       $('#login-error').dataset.level = 'error';
     }
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+/** Creates the first admin through the one-time setup link, then signs in as that admin. */
+async function onSetup(form) {
+  const submit = $('[type=submit]', form);
+  clearErrors(form);
+  submit.disabled = true;
+  try {
+    const tokens = await request('POST', '/auth/setup', {
+      token: setupToken, email: $('#login-email').value.trim(), password: $('#login-password').value,
+    }, { auth: false });
+    setupToken = null;
+    history.replaceState(null, '', location.pathname);
+    $('.login-title').textContent = 'Sign in';
+    session.save(tokens);
+    $('#login-password').value = '';
+    await enterDashboard();
+  } catch (e) {
+    showErrors(form, e);
+    $('#login-error').dataset.level = 'error';
   } finally {
     submit.disabled = false;
   }
@@ -1998,6 +2028,13 @@ function boot() {
       route().catch((e) => toastError(e));
     }
   });
+  if (location.hash.startsWith('#setup=')) {
+    setupToken = decodeURIComponent(location.hash.substring('#setup='.length));
+    showLogin('Welcome. Choose the email and password of the first admin account (at least 10 characters).');
+    $('.login-title').textContent = 'Create the admin account';
+    $('#login-password').autocomplete = 'new-password';
+    return;
+  }
   if (session.load()?.accessToken) {
     state.user = session.data.user;
     session.schedule();
