@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST API under {@code /api/v1/}: routes a request to the {@link ControlService} or the
@@ -64,6 +65,11 @@ final class ControlApi {
             return route(req);
         } catch (ApiException e) {
             return problem(e, req);
+        } catch (RuntimeException e) {
+            // a store or server failure: the client gets a 500 and the log has the cause, never a secret
+            LoggerFactory.getLogger(ControlApi.class).error("{} {} failed", req.method(), PREFIX + req.path(), e);
+            return problem(new ApiException(Kind.INTERNAL, "the server failed: " + e.getClass().getSimpleName()
+                    + "; see the server log"), req);
         }
     }
 

@@ -168,11 +168,19 @@ final class ControlHttpServer implements AsyncCloseable {
                     send(ctx, req, plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET"));
                     return;
                 }
-                byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
-                FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        Unpooled.wrappedBuffer(body));
-                out.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                send(ctx, req, out);
+                boolean keepAlive = HttpUtil.isKeepAlive(req);
+                try {
+                    workers.execute(() -> {
+                        // the scrape reads the store: never on the network thread
+                        byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
+                        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                Unpooled.wrappedBuffer(body));
+                        out.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                        write(ctx, out, keepAlive);
+                    });
+                } catch (RejectedExecutionException e) {
+                    send(ctx, req, plain(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down"));
+                }
                 return;
             }
             if (dashboard && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {

@@ -83,7 +83,7 @@ final class FlowManager {
             stopPull(flow);
             kickPublishers.accept(def.streamKey());
         } else if (def.kind() == InputKind.PULL && flow.pull == null) {
-            flow.pull = flow.stream.addInput(InputConfig.of(URI.create(def.url())));
+            flow.pull = flow.stream.addInput(InputConfig.of(pullUri(def)));
             log.info("input {} pulls {}", def.name(), io.streamkit.api.Uris.redact(URI.create(def.url())));
         }
         for (OutputDef o : flow.outputDefs.values()) {
@@ -139,11 +139,21 @@ final class FlowManager {
         if (run && o == null) {
             o = flow.stream.addOutput(OutputConfig.of(URI.create(def.url())));
             flow.outputs.put(def.id(), o);
-            log.info("output {} of {} started: {}", def.name(), flow.def.name(), o.uri());
+            log.info("output {} of {} started: {}", def.name(), flow.def.name(), io.streamkit.api.Uris.redact(o
+                    .uri()));
         } else if (!run && o != null) {
             flow.outputs.remove(def.id()).close();
             log.info("output {} of {} stopped", def.name(), flow.def.name());
         }
+    }
+
+    /** The pull URL, with the input's SRT latency when the URL does not set one. */
+    static URI pullUri(InputDef def) {
+        String url = def.url();
+        if (def.latencyMs() != null && url.startsWith("srt://") && !url.contains("latency=")) {
+            url += (url.contains("?") ? "&" : "?") + "latency=" + def.latencyMs();
+        }
+        return URI.create(url);
     }
 
     private static void stopPull(Flow flow) {

@@ -357,9 +357,19 @@ public final class Restreamer implements AsyncCloseable {
             return this;
         }
 
-        /** @return a started restreamer */
+        /**
+         * @return a started restreamer
+         * @throws io.streamkit.api.TransportException when a port cannot be bound (everything opened
+         *         so far is closed again)
+         */
         public Restreamer start() {
-            return new Restreamer(this).start();
+            Restreamer r = new Restreamer(this);
+            try {
+                return r.start();
+            } catch (RuntimeException e) {
+                r.closeAsync().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+                throw e;
+            }
         }
 
         private static int checkPort(int port, String name) {

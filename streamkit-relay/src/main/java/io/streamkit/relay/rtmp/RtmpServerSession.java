@@ -191,7 +191,8 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
     private void connect(RtmpCommand c) {
         AmfObject o = c.objectArg(0);
         Object appValue = o.get("app");
-        if (!(appValue instanceof String a) || a.isEmpty()) {
+        if (!(appValue instanceof String a)) {
+            // an empty app is allowed: rtmp://host/ with the key as the stream name (OBS's "Server" + "Stream Key")
             fail("connect without an app");
             return;
         }
@@ -239,7 +240,7 @@ final class RtmpServerSession extends ChannelInboundHandlerAdapter {
     private RtmpRequest request(RtmpRequest.Action action, String nameWithQuery) {
         StringBuilder name = new StringBuilder();
         Map<String, String> params = splitQuery(nameWithQuery, name);
-        String path = name.length() == 0 ? app : app + "/" + name;
+        String path = name.length() == 0 ? app : app.isEmpty() ? name.toString() : app + "/" + name;
         return new RtmpRequest(action, app, name.toString(), path, params, ctx.channel().remoteAddress(), tcUrl);
     }
 

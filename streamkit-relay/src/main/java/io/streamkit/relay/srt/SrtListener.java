@@ -3,8 +3,10 @@ package io.streamkit.relay.srt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -147,13 +150,13 @@ public final class SrtListener implements AutoCloseable {
     }
 
     /**
-     * Binds a listener.
+     * Binds a listener, waiting for the port.
      *
      * @param group the event loops (NIO); the listener and all its connections run on one of them
      * @param address where to listen, such as {@code 127.0.0.1:0}
      * @param acceptor decides on each caller
      * @return the bound listener
-     * @throws TransportException if the port cannot be bound
+     * @throws TransportException if the port cannot be bound (already in use, for example)
      */
     public static SrtListener bind(EventLoopGroup group, InetSocketAddress address, Acceptor acceptor) {
         Objects.requireNonNull(acceptor, "acceptor");
@@ -163,17 +166,75 @@ public final class SrtListener implements AutoCloseable {
         ch.pipeline().addLast("srt-listener", listener.new Inbound());
         try {
             ch.bind(address).syncUninterruptibly();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException as is
+            listener.closed = true;
             ch.close();
-            throw new TransportException("cannot bind SRT listener to " + address + ": " + e.getMessage(), e);
+            throw bindFailure(address, e);
         }
         log.debug("SRT listener on {}", ch.localAddress());
         return listener;
     }
 
+    /**
+     * Binds a listener without blocking the calling thread (which may be an event loop).
+     *
+     * @param group the event loops (NIO); the listener and all its connections run on one of them
+     * @param address where to listen, such as {@code 0.0.0.0:9000}
+     * @param acceptor decides on each caller
+     * @return completes with the bound listener, or fails with a {@link TransportException} that says why the
+     *         port cannot be bound (already in use, for example)
+     */
+    public static CompletableFuture<SrtListener> bindAsync(EventLoopGroup group, InetSocketAddress address,
+            Acceptor acceptor) {
+        Objects.requireNonNull(acceptor, "acceptor");
+        Objects.requireNonNull(address, "address");
+        CompletableFuture<SrtListener> result = new CompletableFuture<>();
+        if (address.isUnresolved()) {
+            result.completeExceptionally(new TransportException("cannot bind SRT listener to "
+                    + address.getHostString() + ":" + address.getPort() + ": unknown host"));
+            return result;
+        }
+        ChannelFuture registered = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).register();
+        registered.addListener(r -> {
+            Channel ch = registered.channel();
+            if (!r.isSuccess()) {
+                ch.close();
+                result.completeExceptionally(bindFailure(address, r.cause()));
+                return;
+            }
+            SrtListener listener = new SrtListener(ch, acceptor);
+            ch.pipeline().addLast("srt-listener", listener.new Inbound());
+            ch.bind(address).addListener(b -> {
+                if (b.isSuccess()) {
+                    log.debug("SRT listener on {}", ch.localAddress());
+                    result.complete(listener);
+                } else {
+                    listener.closed = true;
+                    ch.close();
+                    result.completeExceptionally(bindFailure(address, b.cause()));
+                }
+            });
+        });
+        return result;
+    }
+
+    private static TransportException bindFailure(InetSocketAddress address, Throwable cause) {
+        String where = address.getHostString() + ":" + address.getPort();
+        String why = cause instanceof java.net.BindException && String.valueOf(cause.getMessage()).contains("in use")
+                ? "UDP port " + address.getPort() + " is already in use"
+                : String.valueOf(cause.getMessage());
+        return new TransportException("cannot bind SRT listener to " + where + ": " + why, cause);
+    }
+
     /** @return the bound address (with the real port when bound to port 0) */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** @return the event loop that runs the listener and its connections */
+    EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /** @return how many connections are open */
@@ -187,7 +248,27 @@ public final class SrtListener implements AutoCloseable {
                 accepted.get(), rejected.get(), badSecret.get());
     }
 
-    /** Closes every connection (each sends a shutdown) and the port; idempotent. */
+    /**
+     * @return completes when the port is closed: normally after {@link #close()}, exceptionally when the
+     *         socket failed
+     */
+    public CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Object bound = channel.localAddress();
+        channel.closeFuture().addListener(c -> {
+            if (closed) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(new TransportException("SRT listener socket " + bound + " closed"));
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Closes every connection (each sends a shutdown) and the port; idempotent. The JDK releases
+     * the port itself when the event loop next polls its selector, a moment after this returns.
+     */
     @Override
     public void close() {
         if (closed) {

@@ -18,30 +18,56 @@ import io.streamkit.api.spi.TransportProvider;
 import io.streamkit.relay.ts.TsDemuxer;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code srt} transport in caller mode: an output sends MPEG-TS to
+ * The {@code srt} transport. Query parameters follow srt-live-transmit: {@code mode},
+ * {@code streamid}, {@code latency} (milliseconds, default 200), {@code passphrase} (10 to 79
+ * characters), {@code pbkeylen} (16, 24 or 32). Note that FFmpeg's own {@code latency} is in
+ * microseconds.
+ *
+ * <p>Caller mode (the default): an output sends MPEG-TS to
  * {@code srt://host:port?streamid=publish:live/show}, an input reads from
- * {@code srt://host:port?streamid=read:live/show}. Query parameters follow srt-live-transmit:
- * {@code streamid}, {@code latency} (milliseconds, default 200), {@code passphrase},
- * {@code pbkeylen} (16, 24 or 32). Note that FFmpeg's own {@code latency} is in microseconds.
+ * {@code srt://host:port?streamid=read:live/show}.
+ *
+ * <p>Listener mode ({@code mode=listener}, or an empty host as in {@code srt://:9000}): the host
+ * is the address to bind ({@code 0.0.0.0} or empty for every interface) and remote callers
+ * connect. An output serves the stream to every caller that connects, each from a keyframe, up to
+ * {@code maxcallers} at once (default 8); an input takes one publishing caller at a time and
+ * refuses a second with the SRT rejection 1409 (conflict). With {@code streamid} only callers that
+ * send that stream id are accepted (others get 1404, not found); with {@code passphrase} a caller
+ * without it or with another one is refused (BADSECRET/UNSECURE), and the caller's key length
+ * applies, as with libsrt. A port already in use fails the attempt with a
+ * {@link TransportException} that says so, and the kit retries as for any connection failure.
+ *
+ * <p>The kit owns the states: a listener-mode endpoint is {@code LIVE} while its port is bound,
+ * with or without callers (the callers of an output show as subscribers of the stream). An output
+ * binds only while its stream is published ({@code WAITING} otherwise, port closed). When an
+ * input's publishing caller leaves, its session ends: the kit ends the publisher, reports the
+ * remote end ({@code RETRYING}) and binds again after its reconnect delay.
  */
 public final class SrtTransportProvider implements TransportProvider, AutoCloseable {
+    private final int threads;
     private EventLoopGroup group;
     private boolean closed;
 
-    /** Creates the provider (threads start with the first connection). */
+    /** Creates the provider (its one thread starts with the first connection). */
     public SrtTransportProvider() {
+        this(1);
+    }
+
+    /**
+     * For tests where both ends of a connection are in this process: with two threads, a sender
+     * and a receiver do not share one (a burst then overflows the receiver's socket buffer).
+     *
+     * @param threads the event loop threads
+     */
+    SrtTransportProvider(int threads) {
+        this.threads = threads;
     }
 
     @Override
@@ -59,52 +85,16 @@ public final class SrtTransportProvider implements TransportProvider, AutoClosea
             throw new IllegalStateException("the srt transport is closed");
         }
         if (group == null) {
-            group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("streamkit-srt-caller", true),
+            group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("streamkit-srt-transport", true),
                     NioIoHandler.newFactory());
         }
         return group;
     }
 
-    /**
-     * @param uri an srt URI
-     * @param connectTimeout how long connecting may take
-     * @return the caller options it describes
-     * @throws IllegalArgumentException with a specific message when a parameter is invalid
-     */
-    static SrtCaller.Options options(URI uri, Duration connectTimeout) {
-        if (uri.getHost() == null || uri.getPort() <= 0) {
-            throw new IllegalArgumentException("SRT URI needs host and port: " + Uris.redact(uri));
-        }
-        Map<String, String> q = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        String mode = q.getOrDefault("mode", "caller");
-        if (!mode.equals("caller")) {
-            throw new IllegalArgumentException("only mode=caller is supported for SRT outputs and inputs, got "
-                    + mode);
-        }
-        long latency;
+    private CompletableFuture<SrtConnection> call(SrtTransportUri target, TransportContext context) {
         try {
-            latency = Long.parseLong(q.getOrDefault("latency", "200"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("SRT latency must be milliseconds, got " + q.get("latency"));
-        }
-        int keyLength = Integer.parseInt(q.getOrDefault("pbkeylen", "16"));
-        SrtStreamSettings settings = new SrtStreamSettings(Duration.ofMillis(latency), q.get("passphrase"), keyLength);
-        return new SrtCaller.Options(q.get("streamid"), settings.latency(), settings.passphrase(), settings
-                .keyLength(), connectTimeout);
-    }
-
-    private CompletableFuture<SrtConnection> connect(URI uri, TransportContext context) {
-        try {
-            SrtCaller.Options o = options(uri, context.connectTimeout());
-            return SrtCaller.connect(group(), new InetSocketAddress(uri.getHost(), uri.getPort()), o);
+            SrtCaller.Options o = target.callerOptions(context.connectTimeout());
+            return SrtCaller.connect(group(), new InetSocketAddress(target.host(), target.port()), o);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new TransportException(e.getMessage(), e));
         }
@@ -112,7 +102,16 @@ public final class SrtTransportProvider implements TransportProvider, AutoClosea
 
     @Override
     public CompletableFuture<OutputSession> connectOutput(URI uri, TransportContext context) {
-        return connect(uri, context).thenApply(c -> {
+        SrtTransportUri target;
+        try {
+            target = SrtTransportUri.parse(uri, true);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new TransportException(e.getMessage(), e));
+        }
+        if (target.listener()) {
+            return SrtListenerOutput.open(group(), target, SrtTransportUri.redact(uri), context);
+        }
+        return call(target, context).thenApply(c -> {
             SrtTsWriter writer = new SrtTsWriter(c, ByteBufAllocator.DEFAULT);
             c.setHandler(message -> message.release());
             return new OutputSession() {
@@ -155,7 +154,17 @@ public final class SrtTransportProvider implements TransportProvider, AutoClosea
 
     @Override
     public CompletableFuture<InputSession> connectInput(URI uri, TransportContext context, InputSink sink) {
-        return connect(uri, context).thenApply(c -> {
+        SrtTransportUri source;
+        try {
+            source = SrtTransportUri.parse(uri, false);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new TransportException(e.getMessage(), e));
+        }
+        if (source.listener()) {
+            return SrtListenerInput.open(group(), source, SrtTransportUri.redact(uri), context.streamPath(), context
+                    .endpointId(), sink);
+        }
+        return call(source, context).thenApply(c -> {
             c.setHandler(new SrtTsReader(new TsDemuxer.Listener() {
                 @Override
                 public void onTracks(List<TrackInfo> tracks) {

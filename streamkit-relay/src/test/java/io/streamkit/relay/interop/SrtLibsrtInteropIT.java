@@ -7,6 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
+import io.streamkit.api.Codec;
+import io.streamkit.api.ConnectionState;
+import io.streamkit.api.Endpoint;
+import io.streamkit.api.Input;
+import io.streamkit.api.InputConfig;
+import io.streamkit.api.MediaType;
+import io.streamkit.api.Output;
+import io.streamkit.api.PublishPolicy;
+import io.streamkit.api.Stream;
+import io.streamkit.api.StreamKit;
+import io.streamkit.api.StreamState;
+import io.streamkit.api.SubscribeOptions;
+import io.streamkit.api.TrackInfo;
+import io.streamkit.api.testkit.RecordingSink;
+import io.streamkit.api.testkit.TestMedia;
+import io.streamkit.relay.rtmp.RtmpServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -18,8 +34,11 @@ import io.streamkit.relay.srt.SrtRejectedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +58,8 @@ import org.slf4j.LoggerFactory;
 /**
  * StreamKit's SRT against libsrt: Debian's {@code srt-live-transmit} (srt-tools) as caller and as
  * listener, with and without encryption, and Debian's {@code ffmpeg} (built with libsrt) as a
- * publisher.
+ * publisher; the {@code srt} transport in listener mode with both as callers that pull from an
+ * output and publish into an input.
  */
 class SrtLibsrtInteropIT {
     private static final Logger log = LoggerFactory.getLogger(SrtLibsrtInteropIT.class);
@@ -388,6 +408,178 @@ class SrtLibsrtInteropIT {
             for (int size : acceptor.sizes) {
                 assertEquals(0, size % 188, "message of " + size + " bytes");
             }
+        }
+    }
+
+    // The srt transport in listener mode: libsrt's tools are the callers.
+
+    private static final Duration MEDIA_T = Duration.ofSeconds(60);
+
+    /** @return a UDP port free now, below the ephemeral range so that no other socket takes it meanwhile */
+    private static int udpPort() {
+        Random random = new Random();
+        for (int i = 0; i < 100; i++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    port))) {
+                return s.getLocalPort();
+            } catch (SocketException e) {
+                // taken: try another
+            }
+        }
+        throw new AssertionError("no free UDP port");
+    }
+
+    private static void awaitState(Endpoint e, ConnectionState state) {
+        RecordingSink.await(MEDIA_T, () -> e.state() == state, e + " to become " + state + " (is " + e.state()
+                + ", last error " + e.stats().lastError() + ")");
+    }
+
+    private static void assertH264Aac720p(String probe) {
+        assertTrue(probe.contains("codec_name=h264|width=1280|height=720"), "H.264 1280x720 in " + probe);
+        assertTrue(probe.contains("codec_name=aac"), "AAC in " + probe);
+    }
+
+    private Process ffmpegSrtPublish(Peers peers, String name, int seconds, String url) throws IOException {
+        return peers.start(name, List.of(tool("ffmpeg"), "-hide_banner", "-loglevel", "warning", "-re", "-f", "lavfi",
+                "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
+                "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+                "-b:v", "2M", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts", url));
+    }
+
+    @Test
+    void libsrtCallersPullFromAListenerModeOutput() throws Exception {
+        StreamKit kit = StreamKit.builder().build();
+        try (Peers peers = new Peers(dir)) {
+            int rtmpPort = RtmpServer.builder(kit).host("127.0.0.1").port(0).build().start().localAddress().getPort();
+            Process publisher = peers.publish("rtmp-publisher", 30, "rtmp://127.0.0.1:" + rtmpPort + "/live/show");
+            RecordingSink.await(MEDIA_T, () -> kit.findStream("live/show").map(s -> s.stats().keyframes() >= 1)
+                    .orElse(false), "the RTMP publisher to go live: " + log(peers, "rtmp-publisher"));
+            int port = udpPort();
+            Output out = kit.stream("live/show").addOutput(URI.create("srt://127.0.0.1:" + port
+                    + "?mode=listener&latency=200&maxcallers=2&passphrase=" + PASSPHRASE));
+            awaitState(out, ConnectionState.LIVE);
+
+            // two callers at once: srt-live-transmit writing to its stdout, and ffmpeg
+            Path sltTs = dir.resolve("slt-pull.ts");
+            Process slt = new ProcessBuilder(tool("srt-live-transmit"), "-a:no", "-t:6", "srt://127.0.0.1:" + port
+                    + "?latency=200&passphrase=" + PASSPHRASE, "file://con").redirectOutput(sltTs.toFile())
+                    .redirectError(dir.resolve("slt-pull.log").toFile()).start();
+            Path ffTs = dir.resolve("ffmpeg-pull.ts");
+            peers.run("ffmpeg-pull", MEDIA_T, List.of(tool("ffmpeg"), "-v", "error", "-y", "-i", "srt://127.0.0.1:"
+                    + port + "?passphrase=" + PASSPHRASE + "&pbkeylen=32", "-t", "5", "-c", "copy", ffTs.toString()));
+            Peers.await(slt, MEDIA_T);
+            String sltLog = Files.readString(dir.resolve("slt-pull.log"));
+            log.info("srt-live-transmit pulled {} bytes: {}", Files.size(sltTs), sltLog);
+
+            String ffProbe = peers.probe(ffTs);
+            assertH264Aac720p(ffProbe);
+            assertEquals("", peers.decodeErrors(ffTs), "FFmpeg decodes every frame it pulled");
+            assertTrue(Files.size(sltTs) > 100_000, "srt-live-transmit got " + Files.size(sltTs) + " bytes: "
+                    + sltLog);
+            assertH264Aac720p(peers.probe(sltTs));
+            assertEquals(ConnectionState.LIVE, out.state());
+            publisher.destroy();
+        } finally {
+            kit.close();
+        }
+    }
+
+    @Test
+    void ffmpegPublishesIntoAListenerModeInput() throws Exception {
+        StreamKit kit = StreamKit.builder().publisherGracePeriod(Duration.ofSeconds(3)).build();
+        try (Peers peers = new Peers(dir)) {
+            int port = udpPort();
+            Stream stream = kit.stream("live/in");
+            RecordingSink sink = new RecordingSink();
+            stream.subscribe(sink, SubscribeOptions.on(Runnable::run));
+            Input input = stream.addInput(InputConfig.of(URI.create("srt://0.0.0.0:" + port
+                    + "?mode=listener&latency=200&passphrase=" + PASSPHRASE + "&streamid=publish:live/in")));
+            awaitState(input, ConnectionState.LIVE);
+            String url = "srt://127.0.0.1:" + port + "?mode=caller&pkt_size=1316&latency=200000&passphrase="
+                    + PASSPHRASE + "&pbkeylen=16&streamid=publish:live/in";
+            Process first = ffmpegSrtPublish(peers, "ffmpeg-push", 8, url);
+            RecordingSink.await(MEDIA_T, () -> stream.stats().keyframes() >= 2, "ffmpeg's stream to go live: "
+                    + log(peers, "ffmpeg-push"));
+            assertEquals(StreamState.LIVE, stream.state());
+            List<TrackInfo> tracks = stream.tracks();
+            TrackInfo video = tracks.stream().filter(t -> t.mediaType() == MediaType.VIDEO).findFirst()
+                    .orElseThrow();
+            assertEquals(Codec.H264, video.codec());
+            assertEquals(1280, video.width());
+            assertEquals(720, video.height());
+            TrackInfo audio = tracks.stream().filter(t -> t.mediaType() == MediaType.AUDIO).findFirst()
+                    .orElseThrow();
+            assertEquals(Codec.AAC, audio.codec());
+            assertEquals(48_000, audio.sampleRate());
+
+            // a second publisher is refused with 1409 (conflict) while the first one is connected
+            long start = System.nanoTime();
+            Process second = ffmpegSrtPublish(peers, "ffmpeg-second", 3, url);
+            int secondExit = Peers.await(second, MEDIA_T);
+            log.info("a second ffmpeg publisher: exit {}: {}", secondExit, log(peers, "ffmpeg-second"));
+            assertTrue(secondExit != 0, "the second publisher is refused: " + log(peers, "ffmpeg-second"));
+            assertTrue(log(peers, "ffmpeg-second").contains("REJECT"), "libsrt reports a rejection (1409 is an "
+                    + "application-defined reason): " + log(peers, "ffmpeg-second"));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "refused at once, not timed out: "
+                    + log(peers, "ffmpeg-second"));
+
+            assertEquals(0, Peers.await(first, MEDIA_T), () -> "ffmpeg: " + log(peers, "ffmpeg-push"));
+            long framesBefore = sink.packets().stream().filter(p -> p.trackId() == video.id()).count();
+            assertTrue(framesBefore >= 200, "video frames from the first publisher: " + framesBefore);
+
+            // it left: the input listens again, and the next publisher gets in (within the grace period)
+            RecordingSink.await(MEDIA_T, () -> input.stats().connects() >= 2 && input.state() == ConnectionState.LIVE,
+                    "the input to listen again: " + input.stats());
+            Process next = ffmpegSrtPublish(peers, "ffmpeg-next", 3, url);
+            assertEquals(0, Peers.await(next, MEDIA_T), () -> "ffmpeg: " + log(peers, "ffmpeg-next"));
+            RecordingSink.await(MEDIA_T, () -> sink.packets().stream().filter(p -> p.trackId() == video.id())
+                    .count() >= framesBefore + 60, "the next publisher's frames");
+        } finally {
+            kit.close();
+        }
+    }
+
+    @Test
+    void wrongPassphraseIsRejectedByAListenerMode() throws Exception {
+        StreamKit kit = StreamKit.builder().build();
+        try (Peers peers = new Peers(dir)) {
+            int outPort = udpPort();
+            Stream show = kit.stream("live/secret");
+            show.publish(TestMedia.tracks(), PublishPolicy.REJECT, "test");
+            Output out = show.addOutput(URI.create("srt://127.0.0.1:" + outPort + "?mode=listener&passphrase="
+                    + PASSPHRASE));
+            awaitState(out, ConnectionState.LIVE);
+            long start = System.nanoTime();
+            Process slt = peers.start("slt-wrong-pull", List.of(tool("srt-live-transmit"), "-a:no", "srt://127.0.0.1:"
+                    + outPort + "?passphrase=not-the-passphrase", "file://con"));
+            int exit = Peers.await(slt, MEDIA_T);
+            long sltMillis = (System.nanoTime() - start) / 1_000_000;
+            String sltLog = log(peers, "slt-wrong-pull");
+            log.info("srt-live-transmit with a wrong passphrase: exit {} after {} ms: {}", exit, sltMillis, sltLog);
+            assertTrue(sltMillis < 2_500, "rejected at once, not after libsrt's 3 s connect timeout: " + sltMillis
+                    + " ms; " + sltLog);
+            assertTrue(sltLog.contains("REJECT") && sltLog.contains("Incorrect passphrase"),
+                    "srt-live-transmit reports the rejection for the passphrase: " + sltLog);
+
+            int inPort = udpPort();
+            Input input = kit.stream("live/secret-in").addInput(InputConfig.of(URI.create("srt://127.0.0.1:" + inPort
+                    + "?mode=listener&passphrase=" + PASSPHRASE)));
+            awaitState(input, ConnectionState.LIVE);
+            start = System.nanoTime();
+            Process ff = ffmpegSrtPublish(peers, "ffmpeg-wrong-push", 3, "srt://127.0.0.1:" + inPort
+                    + "?mode=caller&passphrase=not-the-passphrase");
+            int ffExit = Peers.await(ff, MEDIA_T);
+            long ffMillis = (System.nanoTime() - start) / 1_000_000;
+            String ffLog = log(peers, "ffmpeg-wrong-push");
+            log.info("ffmpeg with a wrong passphrase: exit {} after {} ms: {}", ffExit, ffMillis, ffLog);
+            assertTrue(ffExit != 0, "ffmpeg fails: " + ffLog);
+            assertTrue(ffLog.contains("Incorrect passphrase"), "libsrt reports the passphrase: " + ffLog);
+            assertTrue(ffMillis < 2_500, "rejected at once, not after libsrt's 3 s connect timeout: " + ffMillis
+                    + " ms; " + ffLog);
+            assertEquals(StreamState.IDLE, kit.stream("live/secret-in").state(), "nothing was published");
+        } finally {
+            kit.close();
         }
     }
 }

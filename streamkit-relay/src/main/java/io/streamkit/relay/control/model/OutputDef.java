@@ -6,7 +6,7 @@ import java.time.Instant;
  * A configured output: one destination of an input.
  *
  * <p>A push output connects to {@code url} ({@code rtmp://}, {@code rtmps://} or {@code srt://} in
- * caller mode). A pull output waits for the destination to connect: {@code srt://:PORT?mode=listener}.
+ * caller mode). A pull output waits for the destination to connect: {@code srt://0.0.0.0:PORT?mode=listener}.
  *
  * @param id stable identifier (URL-safe, generated)
  * @param inputId the input it carries
