@@ -41,7 +41,8 @@ public final class RestreamerApp implements Callable<Integer> {
         StreamKit kit = StreamKit.builder().build();
         Restreamer restreamer = Restreamer.builder(kit).host(host).publicHost(publicHost).httpPort(httpPort).rtmpPort(
                 rtmpPort).srtPort(srtPort).dataDir(dataDir).initialAdmin(System.getenv("STREAMKIT_ADMIN_EMAIL"), System
-                        .getenv("STREAMKIT_ADMIN_PASSWORD")).start();
+                        .getenv("STREAMKIT_ADMIN_PASSWORD"))
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Shutting down...");
@@ -49,7 +50,8 @@ public final class RestreamerApp implements Callable<Integer> {
             kit.close();
             stopped.countDown();
         }, "shutdown"));
-        String shown = publicHost != null ? publicHost
+        String shown = publicHost != null
+                ? publicHost
                 : (host.equals("0.0.0.0") ? "127.0.0.1" : host);
         int port = restreamer.httpAddress().getPort();
         System.out.printf("Dashboard:  http://%s:%d/%n", shown, port);
@@ -63,10 +65,14 @@ public final class RestreamerApp implements Callable<Integer> {
         System.out.println();
         restreamer.auth().setupToken().filter(t -> !t.isEmpty()).ifPresentOrElse(token -> System.out.printf(
                 "First login: no user exists yet. Open http://%s:%d/#setup=%s to create the admin account (the link "
-                        + "works once).%n", shown, port, token), () -> System.out.printf(
-                                "First login: sign in at http://%s:%d/ with your admin account%s.%n", shown, port, System
-                                        .getenv("STREAMKIT_ADMIN_EMAIL") != null ? " (" + System.getenv(
-                                                "STREAMKIT_ADMIN_EMAIL") + ")" : ""));
+                        + "works once).%n",
+                shown, port, token),
+                () -> System.out.printf(
+                        "First login: sign in at http://%s:%d/ with your admin account%s.%n", shown, port, System
+                                .getenv("STREAMKIT_ADMIN_EMAIL") != null
+                                        ? " (" + System.getenv(
+                                                "STREAMKIT_ADMIN_EMAIL") + ")"
+                                        : ""));
         System.out.println("Data:       " + dataDir.toAbsolutePath() + "   Press Ctrl+C to stop.");
         stopped.await();
         return 0;
