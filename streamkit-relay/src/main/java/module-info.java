@@ -22,6 +22,7 @@ module io.streamkit.relay {
     exports io.streamkit.relay.control.model;
     exports io.streamkit.relay.control.store;
     exports io.streamkit.relay.flv;
+    exports io.streamkit.relay.hls;
     exports io.streamkit.relay.mp4;
     exports io.streamkit.relay.record;
     exports io.streamkit.relay.rtmp;
