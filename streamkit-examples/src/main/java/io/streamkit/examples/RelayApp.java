@@ -45,6 +45,13 @@ public final class RelayApp implements Callable<Integer> {
             + "read:PATH; 0 disables (default: ${DEFAULT-VALUE}).")
     int srtPort = 8890;
 
+    @Option(names = "--http-port", description = "HLS over HTTP: http://host:PORT/{path}/index.m3u8; 0 disables "
+            + "(default: ${DEFAULT-VALUE}).")
+    int httpPort = 8888;
+
+    @Option(names = "--hls-low-latency", description = "Serve Low-Latency HLS (partial segments, blocking reload).")
+    boolean hlsLowLatency;
+
     @Option(names = "--srt-stream", paramLabel = "PATH=latency=MS,passphrase=SECRET,pbkeylen=N", description = "SRT settings of one path (default: 200 ms, no passphrase); repeatable.")
     List<String> srtStreams = new ArrayList<>();
 
@@ -149,6 +156,13 @@ public final class RelayApp implements Callable<Integer> {
                         .tlsSelfSigned().build().start();
                 System.out.printf("RTMPS publish/play: rtmps://%s:%d/{app}/{key} (self-signed certificate)%n",
                         shownHost, rtmps.localAddress().getPort());
+            }
+            if (httpPort > 0) {
+                io.streamkit.relay.hls.HlsServer hls = io.streamkit.relay.hls.HlsServer.builder(kit).host(host).port(
+                        httpPort).options(io.streamkit.relay.hls.HlsOptions.defaults().withLowLatency(hlsLowLatency))
+                        .build().start();
+                System.out.printf("HLS   play:         http://%s:%d/{path}/index.m3u8%s%n", shownHost, hls
+                        .localAddress().getPort(), hlsLowLatency ? " (low latency)" : "");
             }
             if (srtPort > 0) {
                 SrtServer srt = SrtServer.builder(kit).host(host).port(srtPort).publishPolicy(publishPolicy).settings(
