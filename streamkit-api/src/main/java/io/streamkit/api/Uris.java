@@ -1,14 +1,59 @@
 package io.streamkit.api;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
-/** URI helpers: redaction of secrets before a URI reaches a log line, an event or stats. */
+/**
+ * URI helpers: query parameters, and redaction of secrets before a URI reaches a log line, an
+ * event or stats.
+ */
 public final class Uris {
     private static final Pattern SECRET_QUERY = Pattern.compile(
             "(?i)((?:passphrase|password|pass|token|key|secret|streamid)=)[^&]*");
 
     private Uris() {
+    }
+
+    /**
+     * Decodes the query parameters of a transport URI ({@code ?latency=200&passphrase=...}). Values
+     * are percent-decoded as UTF-8; a repeated name keeps its last value; a pair without a name or
+     * without {@code =} is left out (see {@link #malformedQueryPair(URI)}).
+     *
+     * @param uri the URI
+     * @return name to value, empty when the URI has no query; mutable
+     */
+    public static Map<String, String> query(URI uri) {
+        Map<String, String> q = new HashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return q;
+    }
+
+    /**
+     * @param uri the URI
+     * @return the first query pair that {@link #query(URI)} leaves out, or {@code null} when none
+     */
+    public static String malformedQueryPair(URI uri) {
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                if (pair.indexOf('=') <= 0) {
+                    return pair;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -571,12 +571,7 @@ public final class AuthService {
         return new Actor(u.id(), u.email(), u.role(), remote);
     }
 
-    private String newId(int n) {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return sb.toString();
+    private static String newId(int n) {
+        return Ids.random(n, Ids.LOWER_ALNUM);
     }
 }

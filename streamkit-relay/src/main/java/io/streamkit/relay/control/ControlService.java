@@ -14,7 +14,6 @@ import io.streamkit.relay.control.model.OutputStatus;
 import io.streamkit.relay.control.store.ControlStore;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +39,6 @@ public final class ControlService {
     private final ControlStore store;
     private final FlowManager flows;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final Supplier<List<ConnectionInfo>> connections;
     private final java.util.function.Predicate<String> kicker;
     private final List<ChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -71,13 +69,11 @@ public final class ControlService {
 
     /** Starts the flows of every stored input and output (at start-up). */
     void restore() {
-        for (InputDef in : store.inputs()) {
-            flows.applyInput(in);
-        }
-        for (OutputDef out : store.outputs()) {
-            flows.applyOutput(out);
-        }
-        log.info("restored {} inputs and {} outputs", store.inputs().size(), store.outputs().size());
+        List<InputDef> inputs = store.inputs();
+        List<OutputDef> outputs = store.outputs();
+        inputs.forEach(flows::applyInput);
+        outputs.forEach(flows::applyOutput);
+        log.info("restored {} inputs and {} outputs", inputs.size(), outputs.size());
     }
 
     // ---------------------------------------------------------------- inputs
@@ -462,7 +458,7 @@ public final class ControlService {
         if (uri == null) {
             return;
         }
-        Map<String, String> q = query(uri);
+        Map<String, String> q = io.streamkit.api.Uris.query(uri);
         boolean listener = "listener".equals(q.get("mode"));
         if (uri.getHost() == null && !listener) {
             errors.add(new FieldError("url", "needs a destination host"));
@@ -509,21 +505,6 @@ public final class ControlService {
             return null;
         }
         return uri;
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> q = new java.util.HashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw != null) {
-            for (String kv : raw.split("&")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1),
-                            java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
     }
 
     private static void throwIfAny(List<FieldError> errors) {
@@ -576,18 +557,10 @@ public final class ControlService {
     }
 
     String newId() {
-        return randomString(12, "abcdefghijklmnopqrstuvwxyz0123456789");
+        return Ids.random(12, Ids.LOWER_ALNUM);
     }
 
     String newStreamKey() {
-        return randomString(24, KEY_ALPHABET);
-    }
-
-    private String randomString(int n, String alphabet) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return sb.toString();
+        return Ids.random(24, KEY_ALPHABET);
     }
 }

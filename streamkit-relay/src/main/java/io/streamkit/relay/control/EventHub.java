@@ -61,6 +61,11 @@ final class EventHub {
         }
 
         void send(Object message) {
+            sendText(text(message));
+        }
+
+        /** Sends an already serialized message (broadcasts serialize once for every client). */
+        void sendText(String text) {
             if (!channel.isActive()) {
                 return;
             }
@@ -68,8 +73,7 @@ final class EventHub {
                     .totalPendingWriteBytes() > MAX_PENDING_BYTES) {
                 return; // a client that does not read loses stats ticks, never blocks the others
             }
-            channel.writeAndFlush(new TextWebSocketFrame(new String(Json.write(message),
-                    java.nio.charset.StandardCharsets.UTF_8)));
+            channel.writeAndFlush(new TextWebSocketFrame(text));
         }
 
         void onMessage(String text) {
@@ -202,9 +206,17 @@ final class EventHub {
     }
 
     private void broadcast(Object message) {
-        for (Client c : clients) {
-            c.send(message);
+        if (clients.isEmpty()) {
+            return;
         }
+        String text = text(message);
+        for (Client c : clients) {
+            c.sendText(text);
+        }
+    }
+
+    private static String text(Object message) {
+        return new String(Json.write(message), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void tick() {
@@ -214,15 +226,20 @@ final class EventHub {
         try {
             Instant now = Instant.now();
             Object inputs = service.statuses(Actor.system());
-            Map<String, Object> full = Map.of("type", "stats", "time", now.toString(), "inputs", inputs,
-                    "connections", service.connections(Actor.system()));
-            Map<String, Object> redacted = null;
+            String full = null;
+            String redacted = null;
             for (Client c : clients) {
-                Map<String, Object> stats = full;
-                if (!c.actor.role().allows(io.streamkit.relay.control.auth.Permission.MANAGE_STREAMS)) {
+                String stats;
+                if (c.actor.role().allows(io.streamkit.relay.control.auth.Permission.MANAGE_STREAMS)) {
+                    if (full == null) {
+                        full = text(Map.of("type", "stats", "time", now.toString(), "inputs", inputs, "connections",
+                                service.connections(c.actor)));
+                    }
+                    stats = full;
+                } else {
                     if (redacted == null) {
-                        redacted = Map.of("type", "stats", "time", now.toString(), "inputs", inputs, "connections",
-                                service.connections(c.actor));
+                        redacted = text(Map.of("type", "stats", "time", now.toString(), "inputs", inputs,
+                                "connections", service.connections(c.actor)));
                     }
                     stats = redacted;
                 }
@@ -231,7 +248,7 @@ final class EventHub {
                             .close());
                     clients.remove(c);
                 } else {
-                    c.send(stats);
+                    c.sendText(stats);
                 }
             }
         } catch (RuntimeException e) {

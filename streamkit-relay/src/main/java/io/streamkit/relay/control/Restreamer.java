@@ -13,7 +13,6 @@ import io.streamkit.relay.srt.SrtServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -378,10 +377,5 @@ public final class Restreamer implements AsyncCloseable {
             }
             return port;
         }
-    }
-
-    /** @return how long an access token lives */
-    static Duration accessTokenLifetime() {
-        return Duration.ofMinutes(15);
     }
 }

@@ -2,11 +2,8 @@ package io.streamkit.relay.record;
 
 import io.streamkit.api.Uris;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -76,16 +73,11 @@ public record RecordingOptions(Path directory, Duration segment, boolean finaliz
         if (!"file".equalsIgnoreCase(uri.getScheme()) || uri.getPath() == null || uri.getPath().isEmpty()) {
             throw new IllegalArgumentException("recording needs a file:///directory URI, got " + Uris.redact(uri));
         }
-        Map<String, String> q = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("malformed recording parameter '" + pair + "'");
-                }
-                q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
+        String malformed = Uris.malformedQueryPair(uri);
+        if (malformed != null) {
+            throw new IllegalArgumentException("malformed recording parameter '" + malformed + "'");
         }
+        Map<String, String> q = Uris.query(uri);
         for (String key : q.keySet()) {
             if (!key.equals("segment") && !key.equals("finalize") && !key.equals("keepSeconds") && !key.equals(
                     "keepBytes")) {

@@ -3,10 +3,8 @@ package io.streamkit.relay.srt;
 import io.streamkit.api.Uris;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -163,16 +161,7 @@ record SrtTransportUri(boolean listener, String host, int port, String streamId,
     }
 
     private static Map<String, String> query(URI uri) {
-        Map<String, String> q = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
+        return io.streamkit.api.Uris.query(uri);
     }
 
     private static int port(String digits, String redacted) {

@@ -9,22 +9,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small JSON client of the control API for tests. */
-final class ApiClient {
+/** A small JSON client of the control API for tests (unit and interop). */
+@SuppressWarnings("exports") // a test helper: Jackson is on the test path
+public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
-    String token;
+    /** The bearer token sent with every call, set by {@link #login}. */
+    public String token;
 
     /** A response: status, parsed body (null when empty), raw body and content type. */
-    record Res(int status, JsonNode body, String raw, String contentType) {
+    public record Res(int status, JsonNode body, String raw, String contentType) {
     }
 
-    ApiClient(int port) {
+    public ApiClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    Res call(String method, String path, String json) throws IOException, InterruptedException {
+    public Res call(String method, String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
                 .method(method, json == null
                         ? HttpRequest.BodyPublishers.noBody()
@@ -41,16 +43,16 @@ final class ApiClient {
         return new Res(r.statusCode(), body, r.body(), ct);
     }
 
-    Res get(String path) throws IOException, InterruptedException {
+    public Res get(String path) throws IOException, InterruptedException {
         return call("GET", path, null);
     }
 
-    Res post(String path, String json) throws IOException, InterruptedException {
+    public Res post(String path, String json) throws IOException, InterruptedException {
         return call("POST", path, json);
     }
 
     /** Logs in and keeps the access token. */
-    JsonNode login(String email, String password) throws IOException, InterruptedException {
+    public JsonNode login(String email, String password) throws IOException, InterruptedException {
         Res r = post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
         if (r.status() != 200) {
             throw new AssertionError("login failed: " + r.status() + " " + r.raw());

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.api.StreamKit;
 import io.streamkit.api.StreamState;
 import io.streamkit.api.testkit.RecordingSink;
+import io.streamkit.relay.control.ApiClient;
 import io.streamkit.relay.control.Restreamer;
 import io.streamkit.relay.rtmp.RtmpServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestreamerInteropIT {
     private static final Duration T = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -39,8 +34,7 @@ class RestreamerInteropIT {
     private StreamKit destKit;
     private Restreamer restreamer;
     private int destPort;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String token;
+    private ApiClient api;
 
     @BeforeEach
     void start() throws Exception {
@@ -50,9 +44,8 @@ class RestreamerInteropIT {
                 "data")).passwordIterations(1000).initialAdmin("admin@example.com", "correct-horse-battery").start();
         destKit = StreamKit.builder().publisherGracePeriod(Duration.ZERO).build();
         destPort = RtmpServer.builder(destKit).host("127.0.0.1").port(0).build().start().localAddress().getPort();
-        JsonNode login = call("POST", "/auth/login", "{\"email\":\"admin@example.com\","
-                + "\"password\":\"correct-horse-battery\"}", 200);
-        token = login.get("accessToken").asText();
+        api = new ApiClient(restreamer.httpAddress().getPort());
+        api.login("admin@example.com", "correct-horse-battery");
     }
 
     @AfterEach
@@ -64,16 +57,9 @@ class RestreamerInteropIT {
     }
 
     private JsonNode call(String method, String path, String body, int expected) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restreamer.httpAddress()
-                .getPort() + "/api/v1" + path)).method(method, body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(expected, r.statusCode(), () -> method + " " + path + ": " + r.body());
-        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+        ApiClient.Res r = api.call(method, "/api/v1" + path, body);
+        assertEquals(expected, r.status(), () -> method + " " + path + ": " + r.raw());
+        return r.body();
     }
 
     private JsonNode awaitStatus(String inputId, java.util.function.Predicate<JsonNode> ok, String what)
