@@ -1,7 +1,22 @@
 /**
  * StreamKit WebRTC: the SFU (rooms, the signaling protocol, the server-side media plane) and a
- * participant client. The module is laid out; its content arrives with the SFU work.
+ * participant client.
  */
 module io.streamkit.webrtc {
     requires transitive io.streamkit.api;
+    requires transitive io.netty.buffer;
+    requires transitive io.netty.common;
+    requires transitive io.netty.transport;
+    requires io.netty.codec;
+    requires io.netty.handler;
+    requires io.netty.codec.http;
+    requires org.bouncycastle.tls;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.util;
+    requires com.fasterxml.jackson.databind;
+
+    // exports: one line per package, in alphabetical order
+
+
 }

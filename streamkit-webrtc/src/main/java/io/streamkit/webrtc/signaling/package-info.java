@@ -1,0 +1,4 @@
+/**
+ * The SFU signaling protocol: JSON messages over a WebSocket, rooms and peers.
+ */
+package io.streamkit.webrtc.signaling;
