@@ -484,6 +484,34 @@ public final class SignalingServer implements AsyncCloseable {
             return this;
         }
 
+        /**
+         * Serves the demo client on this port: {@code /} (join a room, publish camera and
+         * microphone, see and hear the others; query parameters {@code room}, {@code user},
+         * {@code autojoin=1}), {@code /streamkit-sfu.js} (the reusable browser client of the
+         * protocol), {@code /sfu-page.js} and {@code /sfu.css}.
+         *
+         * @return this builder
+         */
+        public Builder clientPage() {
+            resource("/", "text/html; charset=utf-8", clientResource("index.html"));
+            resource("/streamkit-sfu.js", "text/javascript; charset=utf-8", clientResource("streamkit-sfu.js"));
+            resource("/sfu-page.js", "text/javascript; charset=utf-8", clientResource("sfu-page.js"));
+            resource("/sfu.css", "text/css; charset=utf-8", clientResource("sfu.css"));
+            return this;
+        }
+
+        private static byte[] clientResource(String name) {
+            try (java.io.InputStream in = SignalingServer.class.getResourceAsStream("/io/streamkit/webrtc/client/"
+                    + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("client resource missing from the jar: " + name);
+                }
+                return in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read client resource " + name, e);
+            }
+        }
+
         /** @return the server, not yet started */
         public SignalingServer build() {
             if (resources.containsKey(path)) {

@@ -157,6 +157,24 @@ class SignalingServerTest {
     }
 
     @Test
+    void theDemoClientIsServed() throws Exception {
+        SignalingServer withPage = SignalingServer.builder(hub).host("127.0.0.1").port(0).clientPage().build().start();
+        try {
+            String base = "http://127.0.0.1:" + withPage.localAddress().getPort();
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(page.body().contains("streamkit-sfu.js"));
+            HttpResponse<String> js = http.send(HttpRequest.newBuilder(URI.create(base + "/streamkit-sfu.js")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, js.statusCode());
+            assertTrue(js.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));
+            assertTrue(js.body().contains("class StreamKitSfuClient"));
+        } finally {
+            withPage.close();
+        }
+    }
+
+    @Test
     void builderRefusesBadSettings() {
         SignalingServer.Builder b = SignalingServer.builder(hub);
         assertThrows(IllegalArgumentException.class, () -> b.port(70000));
