@@ -16,6 +16,7 @@ module io.streamkit.relay {
     requires micrometer.registry.prometheus;
     requires io.netty.codec.http;
 
+    exports io.streamkit.relay;
     exports io.streamkit.relay.amf;
     exports io.streamkit.relay.control;
     exports io.streamkit.relay.control.auth;
