@@ -18,6 +18,6 @@ module io.streamkit.webrtc {
 
     // exports: one line per package, in alphabetical order
     exports io.streamkit.webrtc.signaling;
-
+    exports io.streamkit.webrtc.stun;
 
 }
