@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Runs a benchmark suite and prints StreamKit's figures beside the anchor measured in the same
  * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]} or
  * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} or
- * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} (from the repository root).
+ * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar record-20 [WARMUP_S MEASURE_S [STREAMS]]} (from the
+ * repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -27,7 +29,8 @@ public final class BenchmarkMain {
     }
 
     /**
-     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}) and its arguments
+     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code record-20}) and
+     *        its arguments
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
@@ -57,8 +60,20 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("record-20")) {
+            int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+            int measure = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+            int streams = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+            try {
+                RecordingHarness.run(java.nio.file.Path.of("streamkit-examples/target/streamkit-examples.jar"),
+                        streams, warmup, measure);
+            } catch (Exception e) {
+                throw new IllegalStateException("record-20 failed", e);
+            }
+            return;
+        }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay", suite);
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20", suite);
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())

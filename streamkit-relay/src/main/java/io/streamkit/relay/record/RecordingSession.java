@@ -1,10 +1,10 @@
 package io.streamkit.relay.record;
 
+import io.streamkit.api.CodecException;
 import io.streamkit.api.MediaPacket;
 import io.streamkit.api.MediaType;
 import io.streamkit.api.TrackInfo;
 import io.streamkit.api.spi.OutputSession;
-import io.streamkit.relay.mp4.FragmentedMp4Writer;
 import io.streamkit.relay.mp4.Mp4Finalizer;
 import io.streamkit.relay.mp4.RecordingException;
 import java.io.IOException;
@@ -22,14 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records one stream: a fragmented MP4 per segment, written on a dedicated thread (file I/O never
- * runs on a network thread), started at a keyframe, with timestamps from zero in each file.
+ * Records one stream: a fragmented MP4 or an MPEG-TS file per segment, written on a dedicated
+ * thread (file I/O never runs on a network thread), started at a keyframe, with timestamps from
+ * zero in each file.
  */
 final class RecordingSession implements OutputSession {
     private static final Logger log = LoggerFactory.getLogger(RecordingSession.class);
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
     private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
-            "(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})(-\\d+)?\\.f?mp4");
+            "(\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2})(-\\d+)?\\.(f?mp4|ts)");
 
     private final RecordingOptions options;
     private final String streamPath;
@@ -38,7 +39,7 @@ final class RecordingSession implements OutputSession {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private List<TrackInfo> tracks = List.of();
     private boolean hasVideo;
-    private FragmentedMp4Writer writer;
+    private RecordingFileWriter writer;
     private List<TrackInfo> fileTracks = List.of();
     private long fileStartNanos;
     private boolean rotatePending;
@@ -108,22 +109,31 @@ final class RecordingSession implements OutputSession {
             writer.write(packet);
         } catch (RecordingException e) {
             fail(e);
+        } catch (CodecException e) {
+            fail(new RecordingException("cannot record " + streamPath + " as " + options.format().uriValue() + ": "
+                    + e.getMessage(), e));
         }
     }
 
     private void openFile(MediaPacket first) {
         String base = LocalDateTime.now(ZoneOffset.UTC).format(NAME);
-        String ext = options.finalizeMp4() ? ".fmp4" : ".mp4";
+        String finished = options.format().extension();
+        String ext = options.finalizeMp4() ? ".fmp4" : finished;
         Path file = dir.resolve(base + ext);
-        for (int i = 1; Files.exists(file) || Files.exists(dir.resolve(base + (i == 1 ? "" : "-" + (i - 1))
-                + ".mp4")) && i < 1000; i++) {
+        for (int i = 1; i < 1000
+                && (Files.exists(file) || Files.exists(file.resolveSibling(stem(file) + finished))); i++) {
             file = dir.resolve(base + "-" + i + ext);
         }
-        writer = FragmentedMp4Writer.open(file, tracks);
+        writer = RecordingFileWriter.open(options.format(), file, tracks);
         fileTracks = tracks;
         fileStartNanos = first.dtsNanos();
         rotatePending = false;
         log.info("recording {} to {}", streamPath, file);
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
     }
 
     private static boolean hasTrack(List<TrackInfo> list, int id) {
@@ -136,7 +146,7 @@ final class RecordingSession implements OutputSession {
     }
 
     private void closeFile() {
-        FragmentedMp4Writer w = writer;
+        RecordingFileWriter w = writer;
         writer = null;
         if (w == null) {
             return;
@@ -155,13 +165,13 @@ final class RecordingSession implements OutputSession {
                         .getMessage());
             }
         }
-        log.info("recording {} closed {} ({} samples)", streamPath, file, w.samples());
+        log.info("recording {} closed {} ({} packets)", streamPath, file, w.samples());
         Retention.apply(dir, options, file);
     }
 
     private void fail(RecordingException e) {
         log.warn("recording {} stopped: {}", streamPath, e.getMessage());
-        FragmentedMp4Writer w = writer;
+        RecordingFileWriter w = writer;
         writer = null;
         if (w != null) {
             try {

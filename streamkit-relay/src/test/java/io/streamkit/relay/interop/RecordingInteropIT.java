@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recording through the {@code file} transport, checked by FFmpeg: RTMP and SRT publishes become
- * MP4 files with the right codecs, resolution and duration that decode without error; segments
- * rotate; an unwritable directory fails only the recording.
+ * MP4 or MPEG-TS files with the right codecs, resolution, duration and frame count that decode
+ * without error; segments rotate; an unwritable directory fails only the recording.
  */
 class RecordingInteropIT {
     private static final Duration T = Duration.ofSeconds(60);
@@ -88,6 +88,38 @@ class RecordingInteropIT {
         List<RecordedFile> files = awaitFinalized(root, "live/rec", 1);
         assertEquals(1, files.size(), "one file per session: " + files);
         assertRecording(files.get(0).path(), 10.0, 2.0); // within one GOP (2 s)
+    }
+
+    @Test
+    void rtmpPublishIsRecordedToMpegTs() throws Exception {
+        Path root = dir.resolve("rec");
+        kit.stream("live/tsrec").addOutput(OutputConfig.of(RecordingOptions.mpegTs(root).toUri()));
+        Process publisher = peers.publish("publisher", 10, "rtmp://127.0.0.1:" + rtmpPort + "/live/tsrec");
+        assertEquals(0, Peers.await(publisher, T), () -> "publisher failed");
+        // the last GOP is written when the recording sees the publisher leave
+        long[] last = {-1, System.nanoTime()};
+        RecordingSink.await(T, () -> {
+            List<RecordedFile> files = RecordedFile.list(root, "live/tsrec");
+            long size = files.isEmpty() ? -1 : files.get(0).size();
+            if (size != last[0]) {
+                last[0] = size;
+                last[1] = System.nanoTime();
+            }
+            return size > 0 && System.nanoTime() - last[1] > 3_000_000_000L;
+        }, "the MPEG-TS recording to stop growing");
+        List<RecordedFile> files = RecordedFile.list(root, "live/tsrec");
+        assertEquals(1, files.size(), "one file per session: " + files);
+        RecordedFile f = files.get(0);
+        assertTrue(f.path().getFileName().toString().matches("\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d\\.ts"), f
+                .toString());
+        assertEquals(0, f.size() % 188, "whole TS packets");
+        assertTrue(Math.abs(f.duration().toMillis() / 1000.0 - 10.0) <= 3.0, "listed duration " + f.duration());
+        assertRecording(f.path(), 10.0, 2.0); // within one GOP (2 s)
+        String frames = peers.run("count-frames", T, List.of(Peers.require("ffprobe"), "-v", "error",
+                "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of",
+                "default=nokey=1:noprint_wrappers=1", f.path().toString())).strip().split("\\s+")[0]; // a TS lists its stream twice (also in its program)
+        assertTrue(Math.abs(Integer.parseInt(frames) - 300) <= 60, frames + " frames of the 300 published (10 s at "
+                + "30 fps), within one GOP");
     }
 
     @Test
