@@ -373,8 +373,10 @@ public final class DtlsSession implements AutoCloseable {
             return new DtlsHandshakeException(alert == AlertDescription.internal_error
                     ? DtlsFailureReason.INTERNAL_ERROR
                     : DtlsFailureReason.PROTOCOL_ERROR,
-                    "DTLS handshake aborted with alert " + AlertDescription.getText(alert) + ": "
-                            + error.getMessage(),
+                    "DTLS handshake aborted with alert " + AlertDescription.getText(alert)
+                            + (AlertDescription.getText(alert).equals(error.getMessage())
+                                    ? ""
+                                    : ": " + error.getMessage()),
                     error);
         }
         return new DtlsHandshakeException(DtlsFailureReason.INTERNAL_ERROR,
