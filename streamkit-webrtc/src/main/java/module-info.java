@@ -17,6 +17,7 @@ module io.streamkit.webrtc {
     requires com.fasterxml.jackson.databind;
 
     // exports: one line per package, in alphabetical order
+    exports io.streamkit.webrtc.srtp;
 
 
 }
