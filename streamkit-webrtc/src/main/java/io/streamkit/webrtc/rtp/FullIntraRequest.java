@@ -56,6 +56,9 @@ public record FullIntraRequest(long senderSsrc, long mediaSsrc, List<Entry> entr
             throw Rtcp.error("FIR",
                     "feedback control information of " + fci + " bytes, expected a positive multiple of 8");
         }
+        if (fci / 8 > 16_000) {
+            throw Rtcp.error("FIR", fci / 8 + " entries, at most 16000 accepted");
+        }
         List<Entry> entries = new ArrayList<>(fci / 8);
         for (int p = index + 8; p < index + bodyLength; p += 8) {
             entries.add(new Entry(buf.getUnsignedInt(p), buf.getUnsignedByte(p + 4)));

@@ -42,7 +42,7 @@ public record Goodbye(List<Long> ssrcs, String reason) implements RtcpPacket {
             if (p + 1 + len > bodyLength) {
                 throw Rtcp.error("BYE", "reason of " + len + " bytes runs past the packet");
             }
-            reason = buf.toString(index + p + 1, len, StandardCharsets.UTF_8);
+            reason = Rtcp.utf8(buf, index + p + 1, len, "BYE", "reason");
         }
         return new Goodbye(ssrcs, reason);
     }

@@ -1,6 +1,9 @@
 package io.streamkit.webrtc.rtp;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Shared helpers of the RTCP packet classes (header layout of RFC 3550 §6.4.1). Not API. */
@@ -45,6 +48,25 @@ final class Rtcp {
             throw new IllegalArgumentException(what + " of " + bytes.length + " UTF-8 bytes, at most 255");
         }
         return bytes;
+    }
+
+    /** Decodes strict UTF-8 (SDES items, BYE reasons); malformed bytes are an {@link RtcpException}. */
+    static String utf8(ByteBuf buf, int index, int length, String packet, String what) {
+        ByteBuffer bytes = buf.nioBufferCount() == 1
+                ? buf.nioBuffer(index, length)
+                : ByteBuffer.wrap(copy(buf, index, length));
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw error(packet, what + " of " + length + " bytes is not valid UTF-8");
+        }
+    }
+
+    private static byte[] copy(ByteBuf buf, int index, int length) {
+        byte[] out = new byte[length];
+        buf.getBytes(index, out);
+        return out;
     }
 
     static int pad4(int n) {

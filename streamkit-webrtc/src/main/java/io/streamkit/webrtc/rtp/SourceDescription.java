@@ -122,7 +122,7 @@ public record SourceDescription(List<Chunk> chunks) implements RtcpPacket {
                 if (p + 2 + len > end) {
                     throw Rtcp.error("SDES", "item type " + type + " of " + len + " bytes runs past the packet");
                 }
-                items.add(new Item(type, buf.toString(p + 2, len, StandardCharsets.UTF_8)));
+                items.add(new Item(type, Rtcp.utf8(buf, p + 2, len, "SDES", "item type " + type)));
                 p += 2 + len;
             }
             chunks.add(new Chunk(ssrc, items));
