@@ -147,6 +147,13 @@ class SubscriberOffererTest {
         // the previous offer rejected slot 0, so JSEP lets it be recycled
         assertEquals(1, third.offer().media().size());
         assertEquals("1", third.midByTrackId().get("a2"));
+
+        // a slot is recycled only for a track of the same kind
+        SubscriberOffer video = SubscriberOfferer.offer(List.of(video("v3", 3)), local, second.offer(), null);
+        assertEquals(2, video.offer().media().size());
+        assertEquals(0, video.offer().media().get(0).port());
+        assertEquals("video", video.offer().media().get(1).media());
+        assertEquals("1", video.midByTrackId().get("v3"));
     }
 
     @Test
