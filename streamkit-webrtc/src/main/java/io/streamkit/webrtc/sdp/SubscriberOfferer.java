@@ -18,8 +18,8 @@ import java.util.Set;
  * the codecs with the SFU's payload types, {@code a=setup:actpass}, ICE-lite credentials and the
  * host candidate. Renegotiation never removes or reorders m-lines: a track keeps its mid; the
  * m-line of a removed track is offered with port 0 and {@code a=inactive}; an m-line that had port 0
- * in the previous offer or answer may be recycled for a new track, with a new mid (RFC 8829 section
- * 5.2.2). The {@code o=} version increases with each offer.
+ * in the previous offer or answer is recycled for a new track of the same kind, with a new mid (RFC
+ * 8829 section 5.2.2; keeping the kind per index is what Chromium checks most strictly). The {@code o=} version increases with each offer.
  */
 public final class SubscriberOfferer {
 
@@ -87,14 +87,15 @@ public final class SubscriberOfferer {
         List<MediaDescription> media = new ArrayList<>();
         Map<String, String> mids = new LinkedHashMap<>();
         List<String> bundle = new ArrayList<>();
-        int u = 0;
         for (int i = 0; i < slots; i++) {
             MediaDescription m = previous.get(i);
             OutgoingTrack t = assigned[i];
             String mid = m.mid().orElseThrow(() -> new NegotiationException("the previous offer has an m-line"
                     + " without a=mid"));
-            if (t == null && recyclable[i] && u < unplaced.size()) {
-                t = unplaced.get(u++);
+            if (t == null && recyclable[i]) {
+                t = takeOfKind(unplaced, m.media());
+            }
+            if (t != null && assigned[i] == null) {
                 while (usedMids.contains(String.valueOf(nextMid))) {
                     nextMid++;
                 }
@@ -109,8 +110,7 @@ public final class SubscriberOfferer {
                 bundle.add(mid);
             }
         }
-        for (; u < unplaced.size(); u++) {
-            OutgoingTrack t = unplaced.get(u);
+        for (OutgoingTrack t : unplaced) {
             while (usedMids.contains(String.valueOf(nextMid))) {
                 nextMid++;
             }
@@ -132,6 +132,16 @@ public final class SubscriberOfferer {
         sb.attribute("msid-semantic", " WMS *");
         sb.setMedia(media);
         return new SubscriberOffer(sb.build(), ordered);
+    }
+
+    /** Removes and returns the first unplaced track of this kind, or null. */
+    private static OutgoingTrack takeOfKind(List<OutgoingTrack> unplaced, String kind) {
+        for (int i = 0; i < unplaced.size(); i++) {
+            if (unplaced.get(i).kind().equals(kind)) {
+                return unplaced.remove(i);
+            }
+        }
+        return null;
     }
 
     private static MediaDescription trackMedia(OutgoingTrack t, String mid, LocalParameters local) {
