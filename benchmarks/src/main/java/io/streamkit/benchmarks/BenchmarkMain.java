@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Runs a benchmark suite and prints StreamKit's figures beside the anchor measured in the same
  * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]} or
  * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} or
- * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} (from the repository root).
+ * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar hls-latency [SECONDS]} (from the repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -27,7 +28,8 @@ public final class BenchmarkMain {
     }
 
     /**
-     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}) and its arguments
+     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code hls-latency}) and
+     *        its arguments
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
@@ -57,8 +59,16 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("hls-latency")) {
+            try {
+                HlsLatencyHarness.run(args.length > 1 ? Integer.parseInt(args[1]) : 90);
+            } catch (Exception e) {
+                throw new IllegalStateException("hls-latency failed", e);
+            }
+            return;
+        }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay", suite);
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, hls-latency", suite);
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())
