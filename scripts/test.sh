@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, properties and the interop suite against real peers (FFmpeg,
-# nginx-rtmp, libsrt tools, PostgreSQL, headless Chromium). Installs the Debian packages the
+# nginx-rtmp, libsrt tools, PostgreSQL, headless Chromium, OpenSSL). Installs the Debian packages the
 # interop suite needs when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg srt-tools nginx libnginx-mod-rtmp postgresql chromium)
+packages=(ffmpeg srt-tools nginx libnginx-mod-rtmp postgresql chromium openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,6 +20,7 @@ module io.streamkit.webrtc {
     exports io.streamkit.webrtc.dtls;
     exports io.streamkit.webrtc.rtp;
     exports io.streamkit.webrtc.sdp;
+    exports io.streamkit.webrtc.sfu;
     exports io.streamkit.webrtc.signaling;
     exports io.streamkit.webrtc.srtp;
     exports io.streamkit.webrtc.stun;

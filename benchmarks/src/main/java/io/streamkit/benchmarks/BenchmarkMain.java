@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * run, as ratios. Usage: {@code java -jar benchmarks/target/benchmarks.jar fanout [quick]} or
  * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} or
  * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} or
- * {@code java -jar benchmarks/target/benchmarks.jar record-20 [WARMUP_S MEASURE_S [STREAMS]]} (from the
- * repository root).
+ * {@code java -jar benchmarks/target/benchmarks.jar record-20 [WARMUP_S MEASURE_S [STREAMS]]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar hls-latency [SECONDS]} (from the repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -29,7 +29,8 @@ public final class BenchmarkMain {
     }
 
     /**
-     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code record-20}) and
+     * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code record-20},
+     *        {@code hls-latency}) and
      *        its arguments
      * @throws RunnerException when JMH fails
      */
@@ -72,8 +73,16 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("hls-latency")) {
+            try {
+                HlsLatencyHarness.run(args.length > 1 ? Integer.parseInt(args[1]) : 90);
+            } catch (Exception e) {
+                throw new IllegalStateException("hls-latency failed", e);
+            }
+            return;
+        }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20", suite);
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20, hls-latency", suite);
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())

@@ -512,32 +512,52 @@ public final class HlsPackager implements MediaSink, AsyncCloseable {
         }
         List<Runnable> done;
         synchronized (lock) {
-            if (closed || current == null) {
-                data.release();
+            if (!addPartLocked(data, endNanos)) {
                 return;
             }
-            HlsSegment.HlsPart part = new HlsSegment.HlsPart(current.parts.size(), partStartNanos, Math.max(
-                    1_000_000L, endNanos - partStartNanos), partIndependent, data);
-            current.addPart(part);
-            partCount++;
-            byteCount += data.readableBytes();
-            mediaCache = null;
             done = satisfiedWaiters();
         }
         done.forEach(Runnable::run);
     }
 
-    /** Completes the open segment at {@code endNanos}. */
+    /**
+     * Under lock: adds a flushed fragment to the open segment as its next part.
+     *
+     * @return false when there is no open segment (the data is released)
+     */
+    private boolean addPartLocked(ByteBuf data, long endNanos) {
+        if (closed || current == null) {
+            data.release();
+            return false;
+        }
+        HlsSegment.HlsPart part = new HlsSegment.HlsPart(current.parts.size(), partStartNanos, Math.max(1_000_000L,
+                endNanos - partStartNanos), partIndependent, data);
+        current.addPart(part);
+        partCount++;
+        byteCount += data.readableBytes();
+        mediaCache = null;
+        return true;
+    }
+
+    /**
+     * Completes the open segment at {@code endNanos}. Its last part and its completion are one
+     * change under the lock: no playlist shows the last part in a segment still open, whose
+     * preload hint would name a part that never comes.
+     */
     private void endSegment(long endNanos) {
         if (!segmentOpen()) {
             return;
         }
-        flushPart(endNanos);
+        ByteBuf lastPart = writer.flush();
+        pendingSamples = 0;
         List<Runnable> done;
         List<HlsSegment> evicted = new ArrayList<>();
         List<ByteBuf> oldInits = new ArrayList<>();
         boolean first;
         synchronized (lock) {
+            if (lastPart != null) {
+                addPartLocked(lastPart, endNanos);
+            }
             HlsSegment s = current;
             current = null;
             if (closed || s == null) {

@@ -120,6 +120,27 @@ class HlsBlockingReloadTest {
     }
 
     @Test
+    void reloadForTheLastPartOfASegmentListsTheSegmentComplete() throws Exception {
+        start(HlsOptions.defaults().withLowLatency(true));
+        src.feed(p, 3_950);
+        String uri = M3u8.parse(p.mediaPlaylist()).one("EXT-X-PRELOAD-HINT").attribute("URI");
+        java.util.regex.Matcher hint = java.util.regex.Pattern.compile("part1\\.(\\d+)\\.m4s").matcher(uri);
+        assertTrue(hint.matches(), uri);
+        int index = Integer.parseInt(hint.group(1));
+        CompletableFuture<String> reload = p.mediaPlaylist(1, index);
+        assertFalse(reload.isDone());
+        src.feed(p, 4_100); // the keyframe at 4 s ends segment 1 with the hinted part
+        String text = reload.get(1, TimeUnit.SECONDS);
+        // the answer is one consistent state: segment 1 complete, the hint on the next segment (a
+        // playlist with segment 1 still open would hint part1.(index+1), which never comes, and a
+        // player's next blocking reload would wait for a whole part more)
+        M3u8 m = M3u8.parse(text);
+        assertTrue(m.uris.contains("seg1.m4s"), "segment 1 is listed complete:\n" + text);
+        assertEquals("part2.0.m4s", m.one("EXT-X-PRELOAD-HINT").attribute("URI"), text);
+        assertEquals(index + 1, m.segments.get(1).tags("EXT-X-PART").size(), text);
+    }
+
+    @Test
     void hintedPartEndsTheSegmentWhenAKeyframeComes() throws Exception {
         start(HlsOptions.defaults().withLowLatency(true));
         src.feed(p, 3_950);

@@ -60,8 +60,10 @@ public final class SfuServer implements AsyncCloseable {
         if (engine != null) {
             throw new IllegalStateException("already started");
         }
-        String announced = config.announcedAddress != null ? config.announcedAddress : defaultAnnouncedAddress(
-                config.host);
+        String announced = config.announcedAddress != null
+                ? config.announcedAddress
+                : defaultAnnouncedAddress(
+                        config.host);
         engine = new SfuEngine(config.host, config.udpPort, announced, config.announcedPort, config.policy,
                 config.certificate != null ? config.certificate : DtlsCertificate.generate());
         SignalingHub.Builder hb = SignalingHub.builder().reconnectGrace(config.reconnectGrace).mediaFactory(engine)
