@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar benchmarks/target/benchmarks.jar rtmp-fanout [N...]} or
  * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} or
  * {@code java -jar benchmarks/target/benchmarks.jar record-20 [WARMUP_S MEASURE_S [STREAMS]]} or
- * {@code java -jar benchmarks/target/benchmarks.jar hls-latency [SECONDS]} (from the repository root).
+ * {@code java -jar benchmarks/target/benchmarks.jar hls-latency [SECONDS]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar srtp [quick]} (from the repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -30,8 +31,7 @@ public final class BenchmarkMain {
 
     /**
      * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code record-20},
-     *        {@code hls-latency}) and
-     *        its arguments
+     *        {@code hls-latency}, {@code srtp}) and its arguments
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
@@ -81,8 +81,13 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("srtp")) {
+            runSrtp(quick);
+            return;
+        }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20, hls-latency", suite);
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20, hls-latency, srtp",
+                    suite);
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(FanOutBenchmark.class.getSimpleName())
@@ -114,5 +119,34 @@ public final class BenchmarkMain {
         }
         log.info("Fan-out: one publisher, N subscribers, 1400-byte packets (ratio = stream / baseline)\n{}", String
                 .join("\n", rows));
+    }
+    /** Runs {@link SrtpBenchmark} and prints each relay figure beside the two anchors of the same run. */
+    private static void runSrtp(boolean quick) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder().include(SrtpBenchmark.class.getSimpleName())
+                .addProfiler(GCProfiler.class);
+        if (quick) {
+            options.warmupIterations(2).measurementIterations(3);
+        }
+        Map<String, double[]> byKey = new LinkedHashMap<>();
+        for (RunResult r : new Runner(options.build()).run()) {
+            String bench = r.getParams().getBenchmark();
+            String profile = r.getParams().getParam("profile");
+            byKey.put(bench.substring(bench.lastIndexOf('.') + 1) + (profile == null ? "" : "@" + profile),
+                    new double[]{r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(), r
+                            .getSecondaryResults().get("gc.alloc.rate.norm").getScore()});
+        }
+        double[] copy = byKey.get("copyBaseline");
+        double[] ctr = byKey.get("aesCtrBaseline");
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format("%-34s %14s %12s %10s %14s %16s", "benchmark", "packets/s", "error", "B/packet",
+                "vs copy", "vs AES-CTR pass"));
+        for (Map.Entry<String, double[]> e : byKey.entrySet()) {
+            double[] v = e.getValue();
+            rows.add(String.format("%-34s %14.0f %12.0f %10.1f %14.4f %16.3f", e.getKey(), v[0], v[1], v[2],
+                    copy == null ? Double.NaN : v[0] / copy[0], ctr == null ? Double.NaN : v[0] / ctr[0]));
+        }
+        log.info(
+                "SRTP: unprotect + rewrite + protect of a 1,200-byte RTP packet (ratio = packets/s over the anchor's)\n{}",
+                String.join("\n", rows));
     }
 }

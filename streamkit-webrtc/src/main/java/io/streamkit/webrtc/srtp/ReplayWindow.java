@@ -1,5 +1,7 @@
 package io.streamkit.webrtc.srtp;
 
+import java.util.Arrays;
+
 /**
  * The highest index seen on one stream and a sliding bitmap of the {@value #SIZE} indices at and
  * below it (<a href="https://www.rfc-editor.org/rfc/rfc3711#section-3.3.2">RFC 3711 §3.3.2</a>),
@@ -69,7 +71,7 @@ final class ReplayWindow {
         if (index > highest) {
             long ahead = highest < 0 ? SIZE : index - highest;
             if (ahead >= SIZE) {
-                java.util.Arrays.fill(bits, 0L);
+                Arrays.fill(bits, 0L);
             } else {
                 for (long i = highest + 1; i < index; i++) {
                     int bit = (int) (i & (SIZE - 1));
