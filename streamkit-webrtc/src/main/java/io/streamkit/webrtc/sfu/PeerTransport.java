@@ -44,6 +44,7 @@ final class PeerTransport {
     private final Listener listener;
     private final SfuCounters counters;
     private InetSocketAddress remote;
+    private String remoteFingerprint;
     private boolean dtlsStarted;
     private SrtpSession srtp;
     private boolean closed;
@@ -80,7 +81,13 @@ final class PeerTransport {
     /** The remote side's ICE credentials and DTLS fingerprint, from its SDP. */
     void setRemote(String ufrag, String pwd, String fingerprint) {
         ice.setRemoteCredentials(new IceCredentials(ufrag, pwd));
-        dtls.setRemoteFingerprint(fingerprint);
+        if (remoteFingerprint == null) {
+            dtls.setRemoteFingerprint(fingerprint);
+            remoteFingerprint = fingerprint;
+        } else if (!remoteFingerprint.equalsIgnoreCase(fingerprint)) {
+            throw new io.streamkit.api.NegotiationException("the DTLS fingerprint changed in a renegotiation (from "
+                    + remoteFingerprint + " to " + fingerprint + "); a new certificate needs a new connection");
+        }
     }
 
     void onStun(ByteBuf datagram, InetSocketAddress from) {

@@ -85,8 +85,10 @@ public final class SfuServer implements AsyncCloseable {
             engine.close();
             throw e;
         }
-        log.info("SFU: signaling ws://{}{}, media udp {} (announced {}:{})", signaling.localAddress(), config.path,
-                engine.localAddress(), announced, engine.announcedPort());
+        log.info("SFU: signaling ws://{}:{}{}, media udp {}:{} (announced {}:{})", signaling.localAddress()
+                .getHostString(), signaling.localAddress().getPort(), config.path,
+                engine.localAddress().getHostString(),
+                engine.localAddress().getPort(), announced, engine.announcedPort());
         return this;
     }
 

@@ -24,6 +24,7 @@ class StreamKitSfuClient {
     this.subscriber = null;
     this.localStream = null;
     this.errors = [];
+    this.peerOfMid = {};             // subscriber m-line -> publishing peerId (from the msid stream id)
     this.closedByUser = false;
     this.onPeerJoined = () => {};
     this.onPeerLeft = () => {};
@@ -139,6 +140,7 @@ class StreamKitSfuClient {
       // the server names each forwarded stream after the publishing peer (msid stream id = peerId)
       pc.ontrack = (e) => {
         const stream = e.streams[0];
+        if (stream && e.transceiver) this.peerOfMid[e.transceiver.mid] = stream.id;
         this.onTrack(stream ? stream.id : null, e.track, stream);
       };
     }
@@ -162,23 +164,20 @@ class StreamKitSfuClient {
       videoEnabled: this.state.videoEnabled, screenEnabled: this.state.screenEnabled });
   }
 
-  // Per publishing peer: video frames decoded and audio samples received on the subscriber connection.
+  // Per publishing peer and kind: what the subscriber connection received and decoded, e.g.
+  // { "<peerId>": { video: { framesDecoded, frameWidth, ... }, audio: { totalSamplesReceived, ... } } }.
   async inboundStats() {
     const result = {};
     if (!this.subscriber) return result;
-    const streamOfTrack = new Map();
-    for (const r of this.subscriber.getReceivers()) {
-      const t = this.subscriber.getTransceivers().find((x) => x.receiver === r);
-      if (t && r.track) streamOfTrack.set(r.track.id, t.mid);
-    }
     const report = await this.subscriber.getStats();
     report.forEach((s) => {
       if (s.type !== 'inbound-rtp') return;
-      const key = s.trackIdentifier || s.mid || s.ssrc;
-      result[key] = { kind: s.kind, mid: s.mid, ssrc: s.ssrc, packetsReceived: s.packetsReceived,
+      const peer = this.peerOfMid[s.mid] || ('mid:' + s.mid);
+      result[peer] = result[peer] || {};
+      result[peer][s.kind] = { mid: s.mid, ssrc: s.ssrc, packetsReceived: s.packetsReceived,
         packetsLost: s.packetsLost, nackCount: s.nackCount, framesDecoded: s.framesDecoded,
         frameWidth: s.frameWidth, frameHeight: s.frameHeight, totalSamplesReceived: s.totalSamplesReceived,
-        concealedSamples: s.concealedSamples, codecId: s.codecId };
+        concealedSamples: s.concealedSamples, retransmittedPacketsReceived: s.retransmittedPacketsReceived };
     });
     return result;
   }
