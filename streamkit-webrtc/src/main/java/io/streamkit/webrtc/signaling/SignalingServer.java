@@ -138,7 +138,7 @@ public final class SignalingServer implements AsyncCloseable {
             throw new TransportException("cannot bind the signaling server on " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
-        log.info("signaling WebSocket on ws://{}{}", localAddress(), path);
+        log.info("signaling WebSocket on ws://{}:{}{}", localAddress().getHostString(), localAddress().getPort(), path);
         return this;
     }
 
