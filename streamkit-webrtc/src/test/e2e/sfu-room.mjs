@@ -1,6 +1,10 @@
 // Headless Chromium participants of one StreamKit SFU room, for SfuBrowserE2EIT.
 //
-//   node sfu-room.mjs <baseUrl> <room> <participants> <screenshotDir>
+//   node sfu-room.mjs <baseUrl> <room> <participants> <screenshotDir> [repair]
+//
+// With "repair" (the test drops some of the SFU's packets on the way to the browsers), every
+// participant must also have NACKed lost video packets and received retransmissions (RTX), and
+// keep decoding.
 //
 // Every participant opens the SFU's demo page with fake camera and microphone and joins the room.
 // The script waits until every participant decodes video and receives audio from every other one,
@@ -12,7 +16,8 @@
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 
-const [baseUrl, room, count, screenshotDir] = process.argv.slice(2);
+const [baseUrl, room, count, screenshotDir, mode] = process.argv.slice(2);
+const REPAIR = mode === 'repair';
 const N = Number(count);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const WAIT = 45_000;
@@ -62,12 +67,13 @@ try {
 
   for (const [i, page] of pages.entries()) {
     const others = ids.filter((_, j) => j !== i);
-    const r = await until(`page${i} decodes every other participant`, () => page.evaluate(async (o) => {
+    const r = await until(`page${i} decodes every other participant`, () => page.evaluate(async ([o, repair]) => {
       const s = await window.sfu.inboundStats();
-      const ok = o.every((p) => s[p] && s[p].video && s[p].video.framesDecoded >= 30
-        && s[p].audio && s[p].audio.totalSamplesReceived > 4800);
+      const ok = o.every((p) => s[p] && s[p].video && s[p].video.framesDecoded >= (repair ? 150 : 30)
+        && s[p].audio && s[p].audio.totalSamplesReceived > 4800
+        && (!repair || (s[p].video.nackCount > 0 && s[p].video.retransmittedPacketsReceived > 0)));
       return { ok, stats: s, errors: window.sfu.errors };
-    }, others));
+    }, [others, REPAIR]), REPAIR ? 90_000 : WAIT);
     emit({ step: 'media', page: i, peerId: ids[i], stats: r.stats });
   }
   await pages[0].screenshot({ path: path.join(screenshotDir, 'sfu-room.png') });
