@@ -74,7 +74,11 @@ try {
         && (!repair || (s[p].video.nackCount > 0 && s[p].video.retransmittedPacketsReceived > 0)));
       return { ok, stats: s, errors: window.sfu.errors };
     }, [others, REPAIR]), REPAIR ? 90_000 : WAIT);
-    emit({ step: 'media', page: i, peerId: ids[i], stats: r.stats });
+    const reports = await until(`page${i} gets receiver reports for its video`, () => page.evaluate(async () => {
+      const p = await window.sfu.publisherReports();
+      return { ok: !!(p.video && p.video.roundTripTime !== undefined), reports: p };
+    }));
+    emit({ step: 'media', page: i, peerId: ids[i], stats: r.stats, publisherReports: reports.reports });
   }
   await pages[0].screenshot({ path: path.join(screenshotDir, 'sfu-room.png') });
 

@@ -26,6 +26,8 @@ final class PublishedTrack {
     final SpeakingDetector speaking = new SpeakingDetector();
     long packets;
     long bytes;
+    /** Reception statistics of the publisher's stream, for the receiver reports sent to it. */
+    io.streamkit.webrtc.rtp.ReceptionStatistics reception;
 
     PublishedTrack(SfuPeer owner, NegotiatedMedia media) {
         this.owner = owner;

@@ -8,6 +8,7 @@ import io.streamkit.webrtc.rtp.GenericNack;
 import io.streamkit.webrtc.rtp.NtpTime;
 import io.streamkit.webrtc.rtp.PictureLossIndication;
 import io.streamkit.webrtc.rtp.ReceiverReport;
+import io.streamkit.webrtc.rtp.ReceptionStatistics;
 import io.streamkit.webrtc.rtp.ReportBlock;
 import io.streamkit.webrtc.rtp.RtcpCompound;
 import io.streamkit.webrtc.rtp.RtcpException;
@@ -343,6 +344,11 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
         long now = System.nanoTime();
         track.packets++;
         track.bytes += packet.length();
+        if (track.reception == null) {
+            Codec codec = track.codec(packet.payloadType());
+            track.reception = new ReceptionStatistics(ssrc, codec == null ? 90_000 : codec.clockRate());
+        }
+        track.reception.onPacket(packet.sequenceNumber(), packet.timestamp(), now);
         cache.put(packet, now);
         if (track.audioLevelId > 0) {
             RtpHeaderExtensions.AudioLevel level = RtpHeaderExtensions.audioLevel(packet, track.audioLevelId);
@@ -453,6 +459,9 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
         PublishedTrack track = tracksBySsrc.get(sr.ssrc());
         if (track == null || sr.ssrc() == track.rtxSsrc) {
             return;
+        }
+        if (track.reception != null) {
+            track.reception.onSenderReport(sr.senderInfo().ntpTimestamp(), System.nanoTime());
         }
         // Re-stamped with the SFU's clock at arrival: every subscriber's RTT can then be measured
         // from its receiver reports, and audio and video of one publisher stay mapped alike.
@@ -595,10 +604,21 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
         return out;
     }
 
-    /** Once a second: consent freshness and cache upkeep. */
+    /** Once a second: receiver reports to the publisher, consent freshness and cache upkeep. */
     void tick(long nowNanos) {
         cache.evictExpired(nowNanos);
         counters.tick(nowNanos);
+        if (publisher != null && publisher.connected()) {
+            List<ReportBlock> blocks = new ArrayList<>();
+            for (PublishedTrack t : tracks.values()) {
+                if (t.reception != null && blocks.size() < 31) {
+                    blocks.add(t.reception.reportBlock(nowNanos));
+                }
+            }
+            if (!blocks.isEmpty()) {
+                sendPublisherRtcp(List.of(new ReceiverReport(SFU_SSRC, blocks)));
+            }
+        }
         if (publisher != null && publisher.connected() && publisher.consentExpired(nowNanos)) {
             onFailed(publisher, "ICE consent expired (no connectivity check for 30 s)");
             publisher.close();

@@ -182,6 +182,21 @@ class StreamKitSfuClient {
     return result;
   }
 
+  // What the server reported back about this participant's published streams (from its RTCP
+  // receiver reports): per kind, packets lost, fraction lost and round-trip time.
+  async publisherReports() {
+    const result = {};
+    if (!this.publisher) return result;
+    const report = await this.publisher.getStats();
+    report.forEach((s) => {
+      if (s.type === 'remote-inbound-rtp') {
+        result[s.kind] = { packetsLost: s.packetsLost, fractionLost: s.fractionLost,
+          roundTripTime: s.roundTripTime, reportsReceived: s.roundTripTimeMeasurements };
+      }
+    });
+    return result;
+  }
+
   leave() {
     this.closedByUser = true;
     this._send({ type: 'leave' });

@@ -81,6 +81,9 @@ class SfuBrowserE2EIT {
         List<JsonNode> media = mediaSteps(steps);
         assertEquals(3, media.size(), "every participant reported its media: " + steps.keySet());
         for (JsonNode m : media) {
+            JsonNode reports = m.get("publisherReports").get("video");
+            assertTrue(reports.get("roundTripTime").asDouble() >= 0 && reports.get("packetsLost").asLong() >= 0,
+                    "the browser measured RTT from the SFU's receiver reports: " + reports);
             JsonNode stats = m.get("stats");
             assertEquals(2, stats.size(), "two remote participants seen by " + m.get("peerId") + ": " + stats);
             stats.properties().forEach(e -> {
