@@ -15,8 +15,11 @@ module io.streamkit.webrtc {
     requires org.bouncycastle.provider;
     requires org.bouncycastle.util;
     requires com.fasterxml.jackson.databind;
+    requires java.net.http;
+    requires webrtc.java;
 
     // exports: one line per package, in alphabetical order
+    exports io.streamkit.webrtc.client;
     exports io.streamkit.webrtc.dtls;
     exports io.streamkit.webrtc.rtp;
     exports io.streamkit.webrtc.sdp;
