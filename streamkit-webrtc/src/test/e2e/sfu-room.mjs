@@ -99,7 +99,10 @@ try {
       ok: !window.sfu.peers.has(id), peers: [...window.sfu.peers.keys()],
     }), ids[N - 1]));
   }
-  emit({ step: 'left', peerId: ids[N - 1] });
+  await new Promise((r) => setTimeout(r, 1500)); // let the renegotiation after the leave settle
+  const errors = [];
+  for (const page of pages) errors.push(...await page.evaluate(() => window.sfu.errors));
+  emit({ step: 'left', peerId: ids[N - 1], errors });
   for (const page of pages) await page.context().close();
   emit({ step: 'done' });
   await browser.close();

@@ -210,7 +210,10 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
             renegotiateAfterAnswer = true;
             return;
         }
-        if (forwards.isEmpty() && lastOffer == null) {
+        if (forwards.isEmpty()) {
+            // Nothing to send: an offer of rejected m-lines only would have no BUNDLE group, which
+            // max-bundle clients refuse. The stale m-lines carry no packets and are rejected or
+            // recycled by the next offer that has tracks.
             return;
         }
         if (subscriber == null) {

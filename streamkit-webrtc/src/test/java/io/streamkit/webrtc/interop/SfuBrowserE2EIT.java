@@ -98,6 +98,8 @@ class SfuBrowserE2EIT {
         }
         assertTrue(steps.containsKey("muted") && steps.containsKey("left") && steps.containsKey("done"), steps
                 .keySet().toString());
+        assertEquals(0, steps.get("left").get("errors").size(), "no signaling or negotiation error in the "
+                + "browsers, also after the renegotiation that follows a leave: " + steps.get("left"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!sfu.hub().rooms().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(100);
