@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
  * <p>Reports per N: forwarded packets per second (the server's own counter), the server's CPU
  * seconds per second, forwarded packets per CPU-second, streams per core (forwarded packets per
  * CPU-second divided by the per-stream packet rate: how many subscriber streams at this rate one
- * fully used core would carry), delay p50/p99/max and loss.
+ * fully used core would carry), delay p50/p99/max and loss, and beside them the load generator's
+ * own CPU seconds per second, the kernel's UDP receive-buffer drops during the window (all sockets
+ * of the host), the load average and whether the server kept up (forwarded at least 98% of the
+ * offered rate with at most 1% loss). A server that falls behind queues the publisher's packets in
+ * its socket buffer, so its delay grows for as long as the run lasts and late packets count as lost.
  *
  * <p>Usage: {@code sfu-forwarding [N...] [--pps P] [--fps F] [--payload B] [--warmup S] [--measure S]
  * [--receive-threads T] [--no-relay]}; defaults: N = 1 10 100 500, 120 packets/s as 30 frames of 4
@@ -109,7 +113,8 @@ public final class SfuForwardingHarness {
 
     /** One server at one fan-out. */
     record Result(String system, int subscribers, int receiving, double seconds, long forwarded, double serverCpu,
-            double harnessCpu, long sent, long received, long errors, long p50, long p99, long max, int pps) {
+            double harnessCpu, long sent, long received, long errors, long p50, long p99, long max, int pps,
+            long rcvbufErrors, String load) {
         double forwardedPerSecond() {
             return forwarded / seconds;
         }
@@ -124,6 +129,11 @@ public final class SfuForwardingHarness {
 
         double streamsPerCore() {
             return forwardedPerCpuSecond() / pps;
+        }
+
+        /** @return whether the server forwarded at least 98% of the offered rate and at most 1% was lost */
+        boolean keptUp() {
+            return forwardedPerSecond() >= 0.98 * subscribers * pps && lossPercent() <= 1.0;
         }
 
         double lossPercent() {
@@ -186,16 +196,19 @@ public final class SfuForwardingHarness {
     }
 
     private static String header() {
-        return String.format("%-6s %-6s %6s %12s %8s %10s %9s %8s %8s %8s %8s %8s", "system", "N", "recv",
-                "fwd pkt/s", "CPU s/s", "pkt/CPU-s", "str/core", "p50 us", "p99 us", "max us", "loss %", "gen CPU");
+        return String.format("%-6s %-6s %6s %12s %8s %10s %9s %8s %8s %8s %8s %8s %9s %-7s %s", "system", "N", "recv",
+                "fwd pkt/s", "CPU s/s", "pkt/CPU-s", "str/core", "p50 us", "p99 us", "max us", "loss %", "gen CPU",
+                "rcvbuf dr", "loadavg", "kept up");
     }
 
     private static String line(Result r) {
-        return String.format("%-6s %-6d %6d %12.0f %8.3f %10.0f %9.0f %8d %8d %8d %8.3f %8.3f", r.system(), r
-                .subscribers(), r.receiving(), r.forwardedPerSecond(), r.cpuPerSecond(), r.forwardedPerCpuSecond(),
+        return String.format("%-6s %-6d %6d %12.0f %8.3f %10.0f %9.0f %8d %8d %8d %8.3f %8.3f %9d %-7s %s", r
+                .system(), r.subscribers(), r.receiving(), r.forwardedPerSecond(), r.cpuPerSecond(),
                 r
-                        .streamsPerCore(),
-                r.p50(), r.p99(), r.max(), r.lossPercent(), r.harnessCpu() / r.seconds());
+                        .forwardedPerCpuSecond(),
+                r.streamsPerCore(), r.p50(), r.p99(), r.max(), r.lossPercent(), r
+                        .harnessCpu() / r.seconds(),
+                r.rcvbufErrors(), r.load(), r.keptUp() ? "yes" : "NO");
     }
 
     private static Result measure(String system, int n, Options o, Path jar, Path dir, DtlsCertificate certificate,
@@ -279,6 +292,7 @@ public final class SfuForwardingHarness {
             long forwarded0 = Long.parseLong(field(console.stats(), "forwarded"));
             long cpu0 = cpuTicks(server.pid());
             long self0 = cpuTicks(ProcessHandle.current().pid());
+            long drops0 = udpReceiveBufferErrors();
             long t0 = System.nanoTime();
             recorder.open();
             Thread.sleep(o.measureSeconds() * 1000L);
@@ -286,6 +300,8 @@ public final class SfuForwardingHarness {
             long cpu1 = cpuTicks(server.pid());
             long self1 = cpuTicks(ProcessHandle.current().pid());
             double seconds = (System.nanoTime() - t0) / 1e9;
+            long drops1 = udpReceiveBufferErrors();
+            String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             String stats = console.stats();
             long forwarded1 = Long.parseLong(field(stats, "forwarded"));
             Thread.sleep(1000); // packets of the window still in flight
@@ -297,7 +313,7 @@ public final class SfuForwardingHarness {
                             .errors(),
                     recorder.quantileMicros(0.5), recorder.quantileMicros(0.99), recorder
                             .maxMicros(),
-                    o.effectivePacketsPerSecond());
+                    o.effectivePacketsPerSecond(), drops1 - drops0, load);
         } finally {
             if (sending != null) {
                 sending.cancel(false);
@@ -326,6 +342,20 @@ public final class SfuForwardingHarness {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+    }
+
+    /** @return the kernel's count of UDP datagrams dropped because a receive buffer was full (all sockets) */
+    private static long udpReceiveBufferErrors() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                List<String> names = List.of(lines.get(i).split("\\s+"));
+                String[] values = lines.get(i + 1).split("\\s+");
+                int k = names.indexOf("RcvbufErrors");
+                return k < 0 ? -1 : Long.parseLong(values[k]);
+            }
+        }
+        return -1;
     }
 
     /** The server's standard input and output: {@code READY} and {@code STATS} lines. */
