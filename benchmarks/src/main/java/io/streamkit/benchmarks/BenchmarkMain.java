@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar benchmarks/target/benchmarks.jar srt-relay [WARMUP_S MEASURE_S]} or
  * {@code java -jar benchmarks/target/benchmarks.jar record-20 [WARMUP_S MEASURE_S [STREAMS]]} or
  * {@code java -jar benchmarks/target/benchmarks.jar hls-latency [SECONDS]} or
- * {@code java -jar benchmarks/target/benchmarks.jar srtp [quick]} (from the repository root).
+ * {@code java -jar benchmarks/target/benchmarks.jar srtp [quick]} or
+ * {@code java -jar benchmarks/target/benchmarks.jar sfu-forwarding [N...] [--pps P] [--measure S] ...}
+ * (from the repository root).
  */
 public final class BenchmarkMain {
     private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
@@ -31,7 +33,7 @@ public final class BenchmarkMain {
 
     /**
      * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code record-20},
-     *        {@code hls-latency}, {@code srtp}) and its arguments
+     *        {@code hls-latency}, {@code srtp}, {@code sfu-forwarding}) and its arguments
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
@@ -81,12 +83,21 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("sfu-forwarding")) {
+            try {
+                SfuForwardingHarness.run(List.of(args).subList(1, args.length));
+            } catch (Exception e) {
+                throw new IllegalStateException("sfu-forwarding failed", e);
+            }
+            return;
+        }
         if (suite.equals("srtp")) {
             runSrtp(quick);
             return;
         }
         if (!suite.equals("fanout")) {
-            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20, hls-latency, srtp",
+            log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20, hls-latency, srtp, "
+                    + "sfu-forwarding",
                     suite);
             System.exit(2);
         }
