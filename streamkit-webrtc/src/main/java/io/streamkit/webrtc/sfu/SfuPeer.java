@@ -554,7 +554,7 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
                 ByteBuf out = alloc.buffer(headerLength + 2 + o.payloadLength() + 32);
                 out.writeBytes(header, header.readerIndex(), headerLength);
                 out.writeShort(sequenceNumber);
-                out.writeBytes(o.buffer(), o.offset() + o.payloadOffset(), o.payloadLength());
+                out.writeBytes(o.buffer(), o.payloadOffset(), o.payloadLength());
                 out.setByte(0, out.getByte(0) & ~0x20); // no padding in the repair packet
                 RtpPacket rtx = RtpPacket.parse(out);
                 rtx.setSsrc(ft.rtxSsrc);
