@@ -65,6 +65,7 @@ public final class SceneRenderer {
     }
 
     private final Color placeholder;
+    private final Object interpolation;
     private final Map<String, BufferedImage> lastFrames = new HashMap<>();
     private final Map<TextLayer, CachedText> texts = new HashMap<>();
     private BufferedImage target;
@@ -72,18 +73,25 @@ public final class SceneRenderer {
     private Scene lastScene;
     private long frameNumber;
 
-    /** Creates a renderer with the {@linkplain #DEFAULT_PLACEHOLDER default placeholder}. */
+    /**
+     * Creates a renderer with the {@linkplain #DEFAULT_PLACEHOLDER default placeholder} and
+     * {@link ScalingQuality#FAST} scaling.
+     */
     public SceneRenderer() {
-        this(DEFAULT_PLACEHOLDER);
+        this(DEFAULT_PLACEHOLDER, ScalingQuality.FAST);
     }
 
     /**
      * Creates a renderer.
      *
      * @param placeholder the colour shown for a video source that has never had a frame
+     * @param quality     how scaled frames and images are resampled
      */
-    public SceneRenderer(Color placeholder) {
+    public SceneRenderer(Color placeholder, ScalingQuality quality) {
         this.placeholder = Objects.requireNonNull(placeholder, "placeholder");
+        this.interpolation = Objects.requireNonNull(quality, "quality") == ScalingQuality.SMOOTH
+                ? RenderingHints.VALUE_INTERPOLATION_BILINEAR
+                : RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR;
     }
 
     /**
@@ -169,7 +177,7 @@ public final class SceneRenderer {
     }
 
     private void drawScene(Graphics2D g, Scene scene, int ox, int oy, VideoFrames frames) {
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
         g.setClip(ox, oy, scene.width(), scene.height());
         g.clipRect(0, 0, scene.width(), scene.height());
         g.translate(ox, oy);

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SceneRendererTest {
 
@@ -104,8 +106,10 @@ class SceneRendererTest {
         assertColor(out, 160, 10, BG); // letterbox above the 320x180 picture
     }
 
-    @Test
-    void fitLetterboxesFillCropsStretchFills() {
+    @ParameterizedTest
+    @EnumSource(ScalingQuality.class)
+    void fitLetterboxesFillCropsStretchFills(ScalingQuality quality) {
+        SceneRenderer renderer = new SceneRenderer(SceneRenderer.DEFAULT_PLACEHOLDER, quality);
         // source: red | green | blue stripes of 50, 100, 50 pixels, 100 high
         BufferedImage stripes = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = stripes.createGraphics();
