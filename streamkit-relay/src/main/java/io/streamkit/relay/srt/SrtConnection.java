@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * dropped and counted before it gets a sequence number. Retransmissions bypass the pacer (unlike
  * libsrt, where they share the limit; on a reordering link they would otherwise starve the
  * stream). Sent messages are kept until acknowledged for retransmission on NAK (with the R flag; a packet
- * already retransmitted less than {@code RTT + 4 * RTTVar} ago is not sent again, as in libsrt). When
+ * already retransmitted less than one RTT ago is not sent again: the NAK crossed it). When
  * acknowledgements stall for a retransmission timeout, a peer that repeats its NAKs (every libsrt peer in live
  * mode) gets only the newest packet again, once per timeout and only while no NAK arrives (a probe for a lost
  * tail); a peer that does not gets up to 64 of the oldest packets per tick. Sent messages are dropped, with a drop request to the peer, once older than
@@ -581,9 +581,10 @@ public final class SrtConnection {
             return;
         }
         lastNakReceivedUs = now;
-        // a packet retransmitted less than RTT + 4 RTTVar ago may still be on its way: the NAK crossed it
-        // (libsrt's default reduced retransmission); the first retransmission always goes at once
-        long recent = rttUs + 4 * rttVarUs;
+        // a packet retransmitted less than one RTT ago may still be on its way: the NAK crossed it (libsrt's
+        // reduced retransmission waits RTT + 4 RTTVar, which on a jittery link skips every other periodic NAK and
+        // halves the chances before the play time); the first retransmission always goes at once
+        long recent = rttUs;
         for (int seq : lost) {
             int offset = SrtSeq.diff(seq, sndUna);
             int idx = seq & MASK;
