@@ -6,7 +6,7 @@ import io.streamkit.relay.ts.TsDemuxer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads MPEG-TS arriving on an SRT connection into tracks and packets; flushes the demuxer when it closes. */
+/** Reads MPEG-TS arriving on an SRT connection into tracks and packets. */
 final class SrtTsReader implements SrtConnection.Handler {
     private static final Logger log = LoggerFactory.getLogger(SrtTsReader.class);
 
@@ -37,8 +37,6 @@ final class SrtTsReader implements SrtConnection.Handler {
 
     @Override
     public void onClosed(Throwable cause) {
-        // the last PES of a stream whose length field is 0 ends only here
-        demuxer.flush();
         onClosed.run();
     }
 

@@ -42,10 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * SRT between StreamKit and libsrt through the in-process {@link LossyUdpProxy}: random loss in
  * both directions, 20 ms one-way delay with up to 20 ms of jitter either way (so datagrams are
- * reordered). The round trip is 40 ms on average and up to 80 ms; the latency is 400 ms, five times
- * the worst round trip, so that a packet has four or five chances (NAK, retransmission, each lost
- * with the same probability) before its play time: libsrt's advice is at least 4 x RTT, and at 10 %
- * loss in each direction one retransmission in a hundred is lost again.
+ * reordered). The round trip is 40 ms on average and up to 80 ms. A lost packet is recovered in
+ * rounds of a NAK and a retransmission, about 75 ms each here (a retransmission is repeated at most
+ * once per RTT, and libsrt NAKs every (RTT + 4 RTTVar) / 2), and a round fails when either is lost:
+ * 10 % of the time at 5 % loss, 19 % at 10 %. At 5 % the latency is 400 ms (5 x the worst RTT, above
+ * libsrt's advice of 4 x RTT): five rounds, so one run in several hundred loses a packet. At 10 %
+ * 400 ms lost a packet in about one run in three; 600 ms gives eight rounds.
  *
  * <p>The media is a known clip (10 s of 1280x720 30 fps H.264 and AAC, made once by ffmpeg);
  * every one of its frames must arrive: published by {@code srt-live-transmit} into an
@@ -55,7 +57,10 @@ import org.slf4j.LoggerFactory;
 class SrtLossyInteropIT {
     private static final Logger log = LoggerFactory.getLogger(SrtLossyInteropIT.class);
     private static final Duration T = Duration.ofSeconds(90);
-    private static final int LATENCY_MS = 400;
+    /** @return the latency for a loss rate, see the class comment */
+    private static int latencyMs(double loss) {
+        return loss > 0.05 ? 600 : 400;
+    }
     private static final Duration DELAY = Duration.ofMillis(20);
     private static final Duration JITTER = Duration.ofMillis(20);
     private static final int CHUNK = 1316;
@@ -140,7 +145,7 @@ class SrtLossyInteropIT {
         try (Peers peers = new Peers(dir)) {
             SrtServer server = SrtServer.builder(kit).host("127.0.0.1").port(0)
                     .settings(path -> SrtStreamSettings.DEFAULT
-                            .withLatencyMillis(LATENCY_MS))
+                            .withLatencyMillis(latencyMs(loss)))
                     .build().start();
             try (LossyUdpProxy proxy = new LossyUdpProxy(server.localAddress(), loss, DELAY, JITTER, 7)) {
                 Stream stream = kit.stream("live/lossy");
@@ -151,7 +156,7 @@ class SrtLossyInteropIT {
                 // what is unacknowledged at close in live mode: FFmpeg publishing a file loses its last frames so)
                 Process slt = peers.start("slt-publish", List.of(Peers.require("srt-live-transmit"), "-a:no",
                         "-chunk:1316", "file://con", "srt://127.0.0.1:" + proxy.address().getPort()
-                                + "?mode=caller&latency=" + LATENCY_MS + "&streamid=publish:live/lossy"));
+                                + "?mode=caller&latency=" + latencyMs(loss) + "&streamid=publish:live/lossy"));
                 byte[] ts = withNullPackets(Files.readAllBytes(clip));
                 int chunks = ts.length / CHUNK;
                 ConnectionInfo last = null;
@@ -251,10 +256,11 @@ class SrtLossyInteropIT {
                 LossyUdpProxy proxy = new LossyUdpProxy(new InetSocketAddress("127.0.0.1", port), loss, DELAY,
                         JITTER, 11)) {
             Process slt = new ProcessBuilder(Peers.require("srt-live-transmit"), "-a:no", "-chunk:1316", "srt://:"
-                    + port + "?mode=listener&latency=" + LATENCY_MS, "file://con").redirectOutput(out.toFile())
+                    + port + "?mode=listener&latency=" + latencyMs(loss),
+                    "file://con").redirectOutput(out.toFile())
                     .redirectError(dir.resolve("slt.log").toFile()).start();
             try {
-                SrtConnection caller = connect(proxy.address());
+                SrtConnection caller = connect(proxy.address(), latencyMs(loss));
                 // the clip's bytes at its own average rate: 10 s
                 long start = System.nanoTime();
                 int sent = 0;
@@ -302,11 +308,11 @@ class SrtLossyInteropIT {
         }
     }
 
-    private static SrtConnection connect(InetSocketAddress address) throws Exception {
+    private static SrtConnection connect(InetSocketAddress address, int latencyMs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             try {
-                return SrtCaller.connect(group, address, new SrtCaller.Options("", Duration.ofMillis(LATENCY_MS), null,
+                return SrtCaller.connect(group, address, new SrtCaller.Options("", Duration.ofMillis(latencyMs), null,
                         16, Duration.ofSeconds(3))).get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (System.nanoTime() > deadline) {
