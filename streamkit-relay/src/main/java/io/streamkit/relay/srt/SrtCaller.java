@@ -1,11 +1,10 @@
 package io.streamkit.relay.srt;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.api.NegotiationException;
 import io.streamkit.api.TransportException;
@@ -149,15 +148,16 @@ public final class SrtCaller {
         Objects.requireNonNull(options, "options");
         CompletableFuture<SrtConnection> result = new CompletableFuture<>();
         Attempt attempt = new Attempt(remote, options, result);
-        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(attempt)
-                .bind(new InetSocketAddress(0)).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        result.completeExceptionally(new TransportException("cannot open a UDP socket for SRT to "
-                                + remote + ": " + f.cause().getMessage(), f.cause()));
-                        return;
-                    }
-                    attempt.begin();
-                });
+        ChannelFuture bound = SrtSockets.bootstrap(group).handler(attempt).bind(new InetSocketAddress(0));
+        bound.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new TransportException("cannot open a UDP socket for SRT to "
+                        + remote + ": " + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            SrtSockets.checkReceiveBuffer(bound.channel());
+            attempt.begin();
+        });
         return result;
     }
 
@@ -313,7 +313,8 @@ public final class SrtCaller {
             Duration latency = SrtNegotiation.negotiate(options.latency(), hsrsp);
             connection = new SrtConnection(new SrtConnection.Setup(channel, remote, socketId, hs.socketId(), isn,
                     hs.initialSequenceNumber(), options.streamId(), latency, keys, startNanos, hs.timestamp(),
-                    hs.flowWindow(), options.maxBandwidth(), options.passphrase(), options.keyRefreshRate(),
+                    hs.flowWindow(), hsrsp.has(HsMessage.FLAG_PERIODICNAK), options.maxBandwidth(),
+                    options.passphrase(), options.keyRefreshRate(),
                     options.keyPreAnnounce(), c -> channel.close()));
             connection.start();
             log.debug("SRT connected to {} latency {} encrypted {}", remote, latency, keys != null);

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * and {@link #setHandler} may be called from any thread.
  *
  * <p>Receiving: packets are held by sequence number (window of 8192 packets), losses are reported
- * at once and again every {@code max(RTT + 4 * RTTVar, 20 ms)} (NAK), a full ACK goes out every
+ * at once and again every {@code max((RTT + 4 * RTTVar) / 2, 20 ms)} (NAK, libsrt's period), a full ACK goes out every
  * 10 ms and a light ACK every 64 packets, and each message is handed to the {@link Handler} at its
  * TSBPD play time ({@code base + timestamp + latency}, the base taken from the handshake; clock
  * drift is not tracked). A missing packet whose successor is due is skipped and counted as
@@ -50,8 +50,11 @@ import org.slf4j.LoggerFactory;
  * delay (max(1.25 x latency, 1 s), as libsrt lets packets wait at least 1 s) is
  * dropped and counted before it gets a sequence number. Retransmissions bypass the pacer (unlike
  * libsrt, where they share the limit; on a reordering link they would otherwise starve the
- * stream). Sent messages are kept until acknowledged for retransmission on NAK (with the R flag) or when
- * acknowledgements stall, and are dropped, with a drop request to the peer, once older than
+ * stream). Sent messages are kept until acknowledged for retransmission on NAK (with the R flag; a packet
+ * already retransmitted less than one RTT ago is not sent again: the NAK crossed it). When
+ * acknowledgements stall for a retransmission timeout, a peer that repeats its NAKs (every libsrt peer in live
+ * mode) gets only the newest packet again, once per timeout and only while no NAK arrives (a probe for a lost
+ * tail); a peer that does not gets up to 64 of the oldest packets per tick. Sent messages are dropped, with a drop request to the peer, once older than
  * {@code max(1.25 * latency, 1 s) + 20 ms}. With encryption, the sender refreshes its key as libsrt does: {@code keyPreAnnounce} packets
  * before every {@code keyRefreshRate} packets it puts a new key in the other (even/odd) slot and
  * announces both in a KMREQ (a user-defined control packet, subtype 3, resent until the peer
@@ -160,6 +163,10 @@ public final class SrtConnection {
     private final byte[] sndKey = new byte[WINDOW];
     private final long[] sndOrigin = new long[WINDOW];
     private final long[] sndLastTx = new long[WINDOW];
+    /** When each packet was last retransmitted, 0 if never. */
+    private final long[] sndLastRexmit = new long[WINDOW];
+    private final boolean peerPeriodicNak;
+    private long lastNakReceivedUs;
     private int sndUna;
     private int sndNext;
     private int nextMessage = 1;
@@ -203,7 +210,8 @@ public final class SrtConnection {
     /** The fields a connection is made from. */
     record Setup(Channel channel, InetSocketAddress remote, int localSocketId, int peerSocketId, int sendIsn,
             int receiveIsn, String streamId, Duration latency, SrtKeyRing keys, long startNanos,
-            int peerHandshakeTimestamp, int peerFlowWindow, long maxBandwidth, String passphrase, int keyRefreshRate,
+            int peerHandshakeTimestamp, int peerFlowWindow, boolean peerPeriodicNak, long maxBandwidth,
+            String passphrase, int keyRefreshRate,
             int keyPreAnnounce,
             Consumer<SrtConnection> onTerminated) {
     }
@@ -227,6 +235,7 @@ public final class SrtConnection {
         this.startNanos = s.startNanos();
         this.onTerminated = s.onTerminated();
         this.sendCapacity = Math.max(2, Math.min(WINDOW - 1, s.peerFlowWindow() - 1));
+        this.peerPeriodicNak = s.peerPeriodicNak();
         this.sndUna = s.sendIsn();
         this.sndNext = s.sendIsn();
         this.rcv = new SrtReceiveBuffer(s.receiveIsn());
@@ -501,6 +510,7 @@ public final class SrtConnection {
         sndTimestamp[idx] = timestamp(origin);
         sndKey[idx] = (byte) kk.bits();
         sndOrigin[idx] = origin;
+        sndLastRexmit[idx] = 0;
         nextMessage = SrtSeq.nextMessage(nextMessage);
         sndNext = SrtSeq.next(seq);
         flightSize = SrtSeq.diff(sndNext, sndUna);
@@ -513,6 +523,9 @@ public final class SrtConnection {
         SrtDataPacket p = new SrtDataPacket(seq, SrtPacketPosition.SOLO, false, SrtKeyFlag.fromBits(sndKey[idx]),
                 retransmit, sndMessage[idx], sndTimestamp[idx], peerSocketId, payload);
         sndLastTx[idx] = now;
+        if (retransmit) {
+            sndLastRexmit[idx] = Math.max(1, now);
+        }
         packetsSent++;
         bytesSent += payload.readableBytes();
         rateBytesSent += payload.readableBytes();
@@ -567,9 +580,16 @@ public final class SrtConnection {
             log.debug("SRT {} ignores a NAK: {}", this, e.getMessage());
             return;
         }
+        lastNakReceivedUs = now;
+        // a packet retransmitted less than one RTT ago may still be on its way: the NAK crossed it (libsrt's
+        // reduced retransmission waits RTT + 4 RTTVar, which on a jittery link skips every other periodic NAK and
+        // halves the chances before the play time); the first retransmission always goes at once
+        long recent = rttUs;
         for (int seq : lost) {
             int offset = SrtSeq.diff(seq, sndUna);
-            if (offset >= 0 && SrtSeq.diff(seq, sndNext) < 0 && sndPayload[seq & MASK] != null) {
+            int idx = seq & MASK;
+            if (offset >= 0 && SrtSeq.diff(seq, sndNext) < 0 && sndPayload[idx] != null
+                    && (sndLastRexmit[idx] == 0 || now - sndLastRexmit[idx] >= recent)) {
                 transmit(seq, true, now);
             }
         }
@@ -592,16 +612,12 @@ public final class SrtConnection {
             flightSize = SrtSeq.diff(sndNext, sndUna);
             log.debug("SRT {} dropped unacknowledged packets {}..{}", this, droppedFirst, SrtSeq.previous(sndUna));
         }
-        // acknowledgements stalled (tail loss, lost NAKs): resend what has waited longer than an RTO
         long rto = retransmitTimeoutUs();
         if (sndUna != sndNext && now - lastAckProgressUs > rto) {
-            int n = 0;
-            for (int seq = sndUna; seq != sndNext && n < MAX_STALL_REXMIT; seq = SrtSeq.next(seq)) {
-                int idx = seq & MASK;
-                if (sndPayload[idx] != null && now - sndLastTx[idx] > rto) {
-                    transmit(seq, true, now);
-                    n++;
-                }
+            if (peerPeriodicNak) {
+                probeTail(now, rto);
+            } else {
+                blindRetransmit(now, rto);
             }
         }
         if (kmPending != null && now - kmSentUs >= Math.max(KM_MIN_RETRY_US, rttUs * 3 / 2)) {
@@ -615,6 +631,38 @@ public final class SrtConnection {
         }
         if (now - lastSendUs >= KEEPALIVE_US) {
             write(new KeepAlive(timestamp(now), peerSocketId), now);
+        }
+    }
+
+    /**
+     * Acknowledgements stalled for an RTO while the peer reports its losses periodically: a hole
+     * it knows of is being NAKed, so only the newest packets, with nothing after them to reveal
+     * their loss, may be missing unseen. Resends the newest unacknowledged packet once per RTO
+     * while no NAK arrives; if it gets through, the receiver reports whatever else is missing.
+     */
+    private void probeTail(long now, long rto) {
+        if (now - lastNakReceivedUs <= rto) {
+            return;
+        }
+        int newest = SrtSeq.previous(sndNext);
+        int idx = newest & MASK;
+        if (sndPayload[idx] != null && now - sndLastTx[idx] > rto) {
+            transmit(newest, true, now);
+        }
+    }
+
+    /**
+     * Acknowledgements stalled for an RTO and the peer does not repeat its NAKs: resends, from the
+     * oldest, up to 64 packets per tick that have waited longer than an RTO (tail loss, lost NAKs).
+     */
+    private void blindRetransmit(long now, long rto) {
+        int n = 0;
+        for (int seq = sndUna; seq != sndNext && n < MAX_STALL_REXMIT; seq = SrtSeq.next(seq)) {
+            int idx = seq & MASK;
+            if (sndPayload[idx] != null && now - sndLastTx[idx] > rto) {
+                transmit(seq, true, now);
+                n++;
+            }
         }
     }
 
@@ -873,7 +921,8 @@ public final class SrtConnection {
             write(new Ack(ackNumber, timestamp(now), peerSocketId, AckKind.FULL, ack, (int) rttUs, (int) rttVarUs,
                     available, pktRate, pktRate, (int) Math.min(Integer.MAX_VALUE, receiveRateBps / 8)), now);
         }
-        long nakInterval = Math.max(rttUs + 4 * rttVarUs, MIN_NAK_INTERVAL_US);
+        // libsrt's period: half the retransmission timeout, at least 20 ms
+        long nakInterval = Math.max((rttUs + 4 * rttVarUs) / 2, MIN_NAK_INTERVAL_US);
         if (now - lastNakUs >= nakInterval) {
             List<SrtSeqRange> losses = rcv.lossList(MAX_NAK_RANGES);
             if (!losses.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.streamkit.relay.srt;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.streamkit.api.CodecException;
 import io.streamkit.api.TransportException;
 import io.streamkit.relay.srt.SrtHandshakeExtension.HsMessage;
@@ -160,7 +158,7 @@ public final class SrtListener implements AutoCloseable {
      */
     public static SrtListener bind(EventLoopGroup group, InetSocketAddress address, Acceptor acceptor) {
         Objects.requireNonNull(acceptor, "acceptor");
-        Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        Channel ch = SrtSockets.bootstrap(group)
                 .handler(new ChannelInboundHandlerAdapter()).register().syncUninterruptibly().channel();
         SrtListener listener = new SrtListener(ch, acceptor);
         ch.pipeline().addLast("srt-listener", listener.new Inbound());
@@ -172,6 +170,7 @@ public final class SrtListener implements AutoCloseable {
             throw bindFailure(address, e);
         }
         log.debug("SRT listener on {}", ch.localAddress());
+        SrtSockets.checkReceiveBuffer(ch);
         return listener;
     }
 
@@ -194,7 +193,7 @@ public final class SrtListener implements AutoCloseable {
                     + address.getHostString() + ":" + address.getPort() + ": unknown host"));
             return result;
         }
-        ChannelFuture registered = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        ChannelFuture registered = SrtSockets.bootstrap(group)
                 .handler(new ChannelInboundHandlerAdapter()).register();
         registered.addListener(r -> {
             Channel ch = registered.channel();
@@ -208,6 +207,7 @@ public final class SrtListener implements AutoCloseable {
             ch.bind(address).addListener(b -> {
                 if (b.isSuccess()) {
                     log.debug("SRT listener on {}", ch.localAddress());
+                    SrtSockets.checkReceiveBuffer(ch);
                     result.complete(listener);
                 } else {
                     listener.closed = true;
@@ -469,7 +469,8 @@ public final class SrtListener implements AutoCloseable {
         int localId = id;
         SrtConnection connection = new SrtConnection(new SrtConnection.Setup(channel, sender, id, hs.socketId(),
                 hs.initialSequenceNumber(), hs.initialSequenceNumber(), streamId, latency, keys, startNanos,
-                hs.timestamp(), hs.flowWindow(), SrtCaller.Options.AUTO_BANDWIDTH, decision.passphrase(),
+                hs.timestamp(), hs.flowWindow(), hsreq.has(HsMessage.FLAG_PERIODICNAK),
+                SrtCaller.Options.AUTO_BANDWIDTH, decision.passphrase(),
                 SrtCaller.Options.DEFAULT_KEY_REFRESH_RATE, SrtCaller.Options.DEFAULT_KEY_PRE_ANNOUNCE, c -> {
                     bySocketId.remove(localId);
                     byPeer.remove(key);

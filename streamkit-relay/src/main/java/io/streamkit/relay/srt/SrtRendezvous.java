@@ -1,11 +1,10 @@
 package io.streamkit.relay.srt;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamkit.api.NegotiationException;
 import io.streamkit.api.TransportException;
@@ -63,15 +62,16 @@ public final class SrtRendezvous {
         Objects.requireNonNull(options, "options");
         CompletableFuture<SrtConnection> result = new CompletableFuture<>();
         Attempt attempt = new Attempt(remote, options, result);
-        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(attempt).bind(local)
-                .addListener(f -> {
-                    if (!f.isSuccess()) {
-                        result.completeExceptionally(new TransportException("cannot bind SRT rendezvous socket "
-                                + local + ": " + f.cause().getMessage(), f.cause()));
-                        return;
-                    }
-                    attempt.begin();
-                });
+        ChannelFuture bound = SrtSockets.bootstrap(group).handler(attempt).bind(local);
+        bound.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new TransportException("cannot bind SRT rendezvous socket "
+                        + local + ": " + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            SrtSockets.checkReceiveBuffer(bound.channel());
+            attempt.begin();
+        });
         return result;
     }
 
@@ -403,6 +403,7 @@ public final class SrtRendezvous {
             connection = new SrtConnection(new SrtConnection.Setup(channel, remote, socketId, peerSocketId, isn,
                     hs.initialSequenceNumber(), streamId, latency, keys, startNanos, hs.timestamp(), hs
                             .flowWindow(),
+                    peerHs.has(HsMessage.FLAG_PERIODICNAK),
                     options.maxBandwidth(), options.passphrase(), options.keyRefreshRate(), options.keyPreAnnounce(),
                     c -> channel.close()));
             connection.start();

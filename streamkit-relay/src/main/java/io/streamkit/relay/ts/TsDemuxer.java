@@ -35,7 +35,14 @@ import org.slf4j.LoggerFactory;
  * header, per MP3 frame and per Opus packet. PTS and DTS (33 bits) are unwrapped into one
  * continuous 64-bit timeline shared by all tracks; audio frames after the first in a PES are
  * stamped from their durations. A PES whose length field is 0 (allowed for video) ends when the
- * next one on its PID starts, or at {@link #flush()}.
+ * next one on its PID starts, or at {@link #flush()}; or, so that a frame is not held back for a
+ * frame interval, at a packet whose adaptation field carries stuffing bytes, once the stream has
+ * shown that its muxer stuffs only the last packet of a PES (FFmpeg's and {@link TsMuxer} fill
+ * it up to the packet end that way): after two PES packets each
+ * ended by a stuffed packet right before the next one started, and never a stuffed packet inside
+ * a PES. A stuffed packet followed by more of its PES (a muxer that stuffs elsewhere) turns the
+ * rule off for that stream, the frame cut short is counted as a {@linkplain #pesErrors() PES error}.
+ * An adaptation field that carries only a PCR or flags does not end a PES.
  *
  * <p>{@link Listener#onTracks(List)} announces the tracks whose configuration is known, again
  * whenever one is added, changes or goes away; packets of a track follow its announcement and
@@ -76,6 +83,8 @@ public final class TsDemuxer {
     private static final int VIDEO_TRACK_ID = 0;
     private static final int AUDIO_TRACK_ID = 1;
     private static final int MAX_SECTION = 1024;
+    /** PES packets that must end with a stuffed packet before stuffing alone ends a PES. */
+    static final int STUFFING_CONFIRMATIONS = 2;
 
     private final ByteBufAllocator alloc;
     private final Listener listener;
@@ -178,6 +187,8 @@ public final class TsDemuxer {
                     dropPes(s, "PES truncated at the end of the stream");
                 }
                 s.active = false;
+                s.endedByStuffing = false;
+                s.lastStuffed = false;
                 s.reader.reset();
             }
         }
@@ -271,6 +282,7 @@ public final class TsDemuxer {
         int p = off + 4;
         int end = off + SIZE;
         boolean discontinuity = false;
+        boolean stuffed = false;
         if ((adaptation & 2) != 0) {
             int length = w[p] & 0xFF;
             if (length > (adaptation == 3 ? 182 : 183)) {
@@ -281,6 +293,7 @@ public final class TsDemuxer {
                 return;
             }
             discontinuity = length > 0 && (w[p + 1] & 0x80) != 0;
+            stuffed = hasStuffing(w, p + 1, length);
             p += 1 + length;
         }
         if ((adaptation & 1) == 0) {
@@ -305,6 +318,8 @@ public final class TsDemuxer {
                         s.active = false;
                         s.length = 0;
                     }
+                    s.endedByStuffing = false;
+                    s.lastStuffed = false;
                     s.reader.reset();
                 } else {
                     (pid == TsPackets.PAT_PID ? pat : pmt).reset();
@@ -316,8 +331,45 @@ public final class TsDemuxer {
         } else if (pid == pmtPid) {
             section(pmt, pid, w, p, end, unitStart);
         } else {
-            pes(s, w, p, end, unitStart);
+            pes(s, w, p, end, unitStart, stuffed);
         }
+    }
+
+    /**
+     * @param w the window
+     * @param from the first byte after {@code adaptation_field_length}
+     * @param length {@code adaptation_field_length}
+     * @return whether the adaptation field ends with stuffing bytes (a field of length 0 is one
+     *         byte of stuffing), per ISO/IEC 13818-1 section 2.4.3.4
+     */
+    private static boolean hasStuffing(byte[] w, int from, int length) {
+        if (length == 0) {
+            return true;
+        }
+        int flags = w[from] & 0xFF;
+        int used = 1;
+        if ((flags & 0x10) != 0) {
+            used += 6; // PCR
+        }
+        if ((flags & 0x08) != 0) {
+            used += 6; // OPCR
+        }
+        if ((flags & 0x04) != 0) {
+            used += 1; // splice countdown
+        }
+        if ((flags & 0x02) != 0) {
+            if (used >= length) {
+                return false;
+            }
+            used += 1 + (w[from + used] & 0xFF); // transport private data
+        }
+        if ((flags & 0x01) != 0) {
+            if (used >= length) {
+                return false;
+            }
+            used += 1 + (w[from + used] & 0xFF); // adaptation field extension
+        }
+        return used < length;
     }
 
     private Stream stream(int pid) {
@@ -567,6 +619,18 @@ public final class TsDemuxer {
         boolean active;
         /** The whole PES length from its header, 0 when unbounded, -1 before the header is read. */
         int expected;
+        /** Whether the last packet of the current unbounded PES carried adaptation stuffing. */
+        boolean lastStuffed;
+        /** Whether the last PES was completed at a stuffed packet, so the next packet must start a PES. */
+        boolean endedByStuffing;
+        /** Unbounded PES packets seen to end with a stuffed packet right before the next one started. */
+        int stuffedEnds;
+        /** Set when a stuffed packet was followed by more of its PES: stuffing never ends a PES again. */
+        boolean stuffingInside;
+
+        boolean stuffingEndsPes() {
+            return !stuffingInside && stuffedEnds >= STUFFING_CONFIRMATIONS;
+        }
 
         Stream(int pid, Codec codec, EsReader reader) {
             this(pid, codec, reader, 0);
@@ -580,10 +644,13 @@ public final class TsDemuxer {
         }
     }
 
-    private void pes(Stream s, byte[] w, int p, int end, boolean unitStart) {
+    private void pes(Stream s, byte[] w, int p, int end, boolean unitStart, boolean stuffed) {
         if (unitStart) {
             if (s.active) {
                 if (s.expected == 0) {
+                    if (s.lastStuffed && s.stuffedEnds < STUFFING_CONFIRMATIONS) {
+                        s.stuffedEnds++;
+                    }
                     complete(s);
                 } else {
                     dropPes(s, "PES shorter than its length field");
@@ -592,8 +659,19 @@ public final class TsDemuxer {
             s.active = true;
             s.length = 0;
             s.expected = -1;
+            s.lastStuffed = false;
+            s.endedByStuffing = false;
         } else if (!s.active) {
+            if (s.endedByStuffing) {
+                s.endedByStuffing = false;
+                s.stuffingInside = true;
+                sink.malformed("PES on PID " + s.pid + " went on after a stuffed packet that ended it; "
+                        + "stuffing no longer ends a PES of this stream");
+            }
             return;
+        } else if (s.lastStuffed) {
+            s.stuffingInside = true; // a stuffed packet inside a PES: this muxer does not stuff only the last one
+            s.lastStuffed = false;
         }
         int n = end - p;
         if (s.length + n > MAX_PES_SIZE) {
@@ -616,6 +694,12 @@ public final class TsDemuxer {
         }
         if (s.expected > 0 && s.length >= s.expected) {
             complete(s);
+        } else if (s.expected == 0 && stuffed) {
+            s.lastStuffed = true;
+            if (s.stuffingEndsPes()) {
+                s.endedByStuffing = true;
+                complete(s);
+            }
         }
     }
 

@@ -35,13 +35,22 @@ class SrtLossyLinkTest {
     private record Run(SrtStats sender, SrtStats receiver, List<Integer> delivered) {
     }
 
+    /**
+     * The latency: 7.5 x the 40 ms round trip. Each recovery round (NAK, then retransmission, either
+     * lost with the loss probability) takes about 60 ms; at 200 ms only three rounds fit and at 5 %
+     * loss about one run in ten lost a packet for good.
+     */
+    private static final Duration LATENCY = Duration.ofMillis(300);
+
     private static Run run(double loss, long seed, int count) throws Exception {
-        SrtConnectionTest.Accepting acceptor = new SrtConnectionTest.Accepting(Duration.ofMillis(200), null);
+        SrtConnectionTest.Accepting acceptor = new SrtConnectionTest.Accepting(LATENCY, null);
         try (SrtListener listener = SrtListener.bind(group, loopback(), acceptor);
                 LossyUdpProxy proxy = new LossyUdpProxy(listener.localAddress(), loss, Duration.ofMillis(20),
                         Duration.ofMillis(5), seed)) {
-            SrtConnection caller = SrtCaller.connect(group, proxy.address(), new SrtCaller.Options("lossy", Duration
-                    .ofMillis(200), null, 16, Duration.ofSeconds(10))).get(15, TimeUnit.SECONDS);
+            SrtConnection caller = SrtCaller
+                    .connect(group, proxy.address(),
+                            new SrtCaller.Options("lossy", LATENCY, null, 16, Duration.ofSeconds(10)))
+                    .get(15, TimeUnit.SECONDS);
             SrtConnection accepted = acceptor.connected.get(5, TimeUnit.SECONDS);
             // about 500 messages per second, 5 Mbit/s
             SrtConnectionTest.sendPaced(caller, count, 500);

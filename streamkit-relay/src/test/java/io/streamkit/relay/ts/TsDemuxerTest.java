@@ -19,7 +19,7 @@ class TsDemuxerTest {
     private static final TrackInfo VIDEO = TsRoundTripTest.videoTrack(Codec.H264);
 
     /** 10 video frames of 1000 bytes, the first and sixth keyframes; dts 3000 apart. */
-    private static byte[] videoStream(int frames, int size) {
+    static byte[] videoStream(int frames, int size) {
         Random random = new Random(3);
         List<MediaPacket> in = new ArrayList<>();
         for (int i = 0; i < frames; i++) {

@@ -24,7 +24,7 @@ final class TsTesting {
     }
 
     /** What a {@link TsDemuxer} emitted; {@link #releaseAll()} drops the packets' references. */
-    static final class Recorder implements TsDemuxer.Listener {
+    static class Recorder implements TsDemuxer.Listener {
         final List<List<TrackInfo>> trackUpdates = new ArrayList<>();
         final List<MediaPacket> packets = new ArrayList<>();
         /** Track ids in the order they were first announced. */
