@@ -25,4 +25,13 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
+# SRT sockets ask for a receive buffer as large as libsrt's flow window; the kernel caps it at
+# net.core.rmem_max, and the SRT high-rate test needs at least 4 MiB there.
+if [ "$(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 0)" -lt 4194304 ]; then
+  echo "Raising net.core.rmem_max to 4194304 for the SRT tests"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd sysctl -q -w net.core.rmem_max=4194304 || echo "warning: cannot raise net.core.rmem_max" >&2
+fi
+
 exec mvn -B verify "$@"
