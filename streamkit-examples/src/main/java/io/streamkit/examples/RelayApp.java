@@ -59,6 +59,9 @@ public final class RelayApp implements Callable<Integer> {
             + "DIR/{path}/{date_time}.mp4 (fragmented while recording, then finalized with moov first).")
     Path recordDir;
 
+    @Option(names = "--record-format", description = "Recording format: mp4 or ts (default: ${DEFAULT-VALUE}).")
+    String recordFormat = "mp4";
+
     @Option(names = "--record-segment", description = "Start a new recording file after this long (e.g. 10m; "
             + "default: one file per publishing session).", converter = DurationConverter.class)
     Duration recordSegment = Duration.ZERO;
@@ -122,6 +125,10 @@ public final class RelayApp implements Callable<Integer> {
             new CommandLine(fromFile).parseArgs(configLines().toArray(String[]::new));
             pushes.addAll(0, fromFile.pushes);
             srtStreams.addAll(0, fromFile.srtStreams);
+        }
+        if (!recordFormat.equals("mp4") && !recordFormat.equals("ts")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--record-format must be mp4 or ts, got '"
+                    + recordFormat + "'");
         }
         List<String[]> parsedPushes = new ArrayList<>();
         for (String p : pushes) {
@@ -189,8 +196,10 @@ public final class RelayApp implements Callable<Integer> {
         kit.findStream(path).ifPresent(s -> {
             boolean recording = s.outputs().stream().anyMatch(o -> "file".equals(o.uri().getScheme()));
             if (!recording) {
-                s.addOutput(OutputConfig.of(RecordingOptions.mp4(recordDir).segment(recordSegment).finalizeMp4(true)
-                        .toUri()));
+                RecordingOptions options = recordFormat.equals("ts")
+                        ? RecordingOptions.mpegTs(recordDir).segment(recordSegment)
+                        : RecordingOptions.mp4(recordDir).segment(recordSegment).finalizeMp4(true);
+                s.addOutput(OutputConfig.of(options.toUri()));
                 System.out.printf("recording %s under %s%n", path, recordDir.resolve(path));
             }
         });
