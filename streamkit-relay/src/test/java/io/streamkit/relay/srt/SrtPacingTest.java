@@ -185,7 +185,12 @@ class SrtPacingTest {
             SrtStats s = caller.stats();
             log.info("overflowing burst: delivered {} sender {}", acceptor.sink.counters.size(), s);
             assertTrue(s.packetsDropped() > 0, "sender dropped nothing: " + s);
-            assertEquals(n, acceptor.sink.counters.size() + s.packetsDropped(), "delivered + dropped == sent");
+            int delivered = acceptor.sink.counters.size();
+            // every message is delivered or given up; the sender also gives up on packets it sent whose
+            // acknowledgement had not come back in time, which the receiver may still have delivered
+            assertTrue(delivered <= n, "delivered " + delivered + " of " + n);
+            assertTrue(delivered + s.packetsDropped() >= n, "delivered " + delivered + " + dropped "
+                    + s.packetsDropped() + " covers the " + n + " sent");
             assertEquals(0, acceptor.connected.get().stats().packetsLost(), "the receiver sees no gap");
             caller.close();
         }
