@@ -115,6 +115,7 @@ public final class DtlsSession implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CompletableFuture<DtlsResult> result = new CompletableFuture<>();
     private final CompletableFuture<DtlsFingerprint> expectedFingerprint = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicBoolean closeCalled = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -328,6 +329,9 @@ public final class DtlsSession implements AutoCloseable {
             }
         }
         if (established == null) {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                timedOut = true; // the handshake thread gave up at the deadline just before the timer fired
+            }
             fail(classify(handshake, error));
             return;
         }
@@ -399,10 +403,14 @@ public final class DtlsSession implements AutoCloseable {
 
     /** Fails the handshake once (counted), and tears the session down. */
     private boolean fail(DtlsHandshakeException failure) {
+        if (result.isDone() || !failing.compareAndSet(false, true)) {
+            return false;
+        }
+        // counted before the future completes, so whoever sees the failure also sees the count
+        metrics.handshakeFailed(failure.reason());
         if (!result.completeExceptionally(failure)) {
             return false;
         }
-        metrics.handshakeFailed(failure.reason());
         if (failure.reason() == DtlsFailureReason.CLOSED) {
             log.debug("DTLS {} handshake stopped: {}", role, failure.getMessage());
         } else {
