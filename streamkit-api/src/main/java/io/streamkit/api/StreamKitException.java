@@ -23,4 +23,15 @@ public class StreamKitException extends RuntimeException {
     public StreamKitException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * For exceptions thrown on a packet path, possibly once per packet of a flood: without a stack
+     * trace, whose capture would cost more than the work that failed.
+     *
+     * @param message what went wrong
+     * @param writableStackTrace {@code false} to skip capturing the stack trace
+     */
+    protected StreamKitException(String message, boolean writableStackTrace) {
+        super(message, null, true, writableStackTrace);
+    }
 }

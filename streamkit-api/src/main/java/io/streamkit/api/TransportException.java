@@ -18,4 +18,12 @@ public class TransportException extends StreamKitException {
     public TransportException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * @param message what went wrong
+     * @param writableStackTrace {@code false} to skip capturing the stack trace (packet-path errors)
+     */
+    protected TransportException(String message, boolean writableStackTrace) {
+        super(message, writableStackTrace);
+    }
 }

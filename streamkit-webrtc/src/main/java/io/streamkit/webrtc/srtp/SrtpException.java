@@ -44,22 +44,12 @@ public final class SrtpException extends TransportException {
      * @param message what went wrong, specific enough to act on
      */
     public SrtpException(Reason reason, String message) {
-        super(message);
+        super(message, false);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
     /** @return why the packet was refused */
     public Reason reason() {
         return reason;
-    }
-
-    /**
-     * Skips the stack trace: the exception describes a refused packet, not a fault in the code.
-     *
-     * @return this exception
-     */
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-        return this;
     }
 }
