@@ -1,5 +1,6 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -625,7 +626,7 @@ public final class DtlsSession implements AutoCloseable {
         private int inboundQueueCapacity = DEFAULT_INBOUND_QUEUE_CAPACITY;
         private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
         private DtlsMetrics metrics;
-        private List<SrtpProfile> profiles = List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        private List<SrtpProfile> profiles = List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
         private SecureRandom random;
 
         private Builder(DtlsRole role, DtlsCertificate certificate) {
@@ -711,7 +712,7 @@ public final class DtlsSession implements AutoCloseable {
         /**
          * @param profiles the SRTP profiles to accept, in preference order (a client offers them in
          *     this order; a server takes the first one in the client's order that is listed here);
-         *     default AEAD_AES_128_GCM then AES128_CM_HMAC_SHA1_80
+         *     default AEAD_AES_128_GCM then AES_CM_128_HMAC_SHA1_80
          * @return this builder
          */
         public Builder srtpProfiles(List<SrtpProfile> profiles) {

@@ -1,8 +1,10 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,22 @@ final class HandshakeState {
 
     int[] profileIds() {
         return profiles.stream().mapToInt(SrtpProfile::id).toArray();
+    }
+
+    /** @return the profile of ours with that {@code use_srtp} identifier, if we offer one */
+    Optional<SrtpProfile> ourProfile(int id) {
+        return profiles.stream().filter(p -> p.id() == id).findFirst();
+    }
+
+    /** @return the first profile in the peer's list that we also offer (the server's choice) */
+    Optional<SrtpProfile> firstOfferedOfOurs(int[] offered) {
+        for (int id : offered) {
+            Optional<SrtpProfile> p = ourProfile(id);
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        return Optional.empty();
     }
 
     TlsCredentialedSigner signer(TlsContext context) throws IOException {

@@ -1,5 +1,6 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
 import java.util.Optional;
@@ -64,8 +65,8 @@ final class SrtpDtlsClient extends DefaultTlsClient {
                     AlertDescription.handshake_failure);
         }
         int[] ids = selected.getProtectionProfiles();
-        Optional<SrtpProfile> profile = ids.length == 1 ? SrtpProfile.forId(ids[0]) : Optional.empty();
-        if (profile.isEmpty() || !state.profiles.contains(profile.get())) {
+        Optional<SrtpProfile> profile = ids.length == 1 ? state.ourProfile(ids[0]) : Optional.empty();
+        if (profile.isEmpty()) {
             throw state.abort(new DtlsHandshakeException(DtlsFailureReason.PROTOCOL_ERROR,
                     "server selected an SRTP protection profile we did not offer"),
                     AlertDescription.illegal_parameter);

@@ -1,5 +1,6 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Hashtable;
 import java.util.Optional;
@@ -53,8 +54,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
             throw state.abort(new DtlsHandshakeException(DtlsFailureReason.NO_COMMON_SRTP_PROFILE,
                     "peer did not offer the use_srtp extension"), AlertDescription.handshake_failure);
         }
-        Optional<SrtpProfile> selected = SrtpProfile.selectFirstOffered(offered.getProtectionProfiles(),
-                state.profiles);
+        Optional<SrtpProfile> selected = state.firstOfferedOfOurs(offered.getProtectionProfiles());
         if (selected.isEmpty()) {
             throw state.abort(new DtlsHandshakeException(DtlsFailureReason.NO_COMMON_SRTP_PROFILE,
                     "no SRTP protection profile in common; we accept " + state.profiles),

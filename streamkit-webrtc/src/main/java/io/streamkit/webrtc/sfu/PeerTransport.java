@@ -130,8 +130,7 @@ final class PeerTransport {
             listener.onFailed(this, "DTLS handshake failed: " + failure.getMessage());
             return;
         }
-        SrtpProfile profile = SrtpProfile.fromId(result.profile().id());
-        srtp = SrtpSession.create(SrtpKeyingMaterial.fromDtlsExport(profile, result.keyingMaterial(),
+        srtp = SrtpSession.create(SrtpKeyingMaterial.fromDtlsExport(result.profile(), result.keyingMaterial(),
                 SrtpKeyingMaterial.Role.SERVER));
         listener.onConnected(this);
     }

@@ -1,5 +1,6 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -185,7 +186,7 @@ class DtlsOpensslIT {
                 "SRTP_AES128_CM_SHA1_80", "-cert", cert.toString(), "-key", key.toString(), "-keymatexport",
                 "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60", "-no_ign_eof"), "");
         DtlsResult ours1 = result.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(SrtpProfile.AES128_CM_HMAC_SHA1_80, ours1.profile());
+        assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, ours1.profile());
         server.closeFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(HexFormat.of().withUpperCase().formatHex(ours1.keyingMaterial()), keyingMaterial());
     }

@@ -1,5 +1,6 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.streamkit.webrtc.dtls;
 
+import io.streamkit.webrtc.srtp.SrtpProfile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -82,13 +83,13 @@ class DtlsSessionTest {
                     .remoteFingerprint(CLIENT_CERT.fingerprint()).build());
             DtlsSession client = wire.client(wire.clientBuilder(CLIENT_CERT)
                     .remoteFingerprint(SERVER_CERT.fingerprint())
-                    .srtpProfiles(List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80))
+                    .srtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80))
                     .build());
             server.start();
             DtlsResult c = await(client.start());
             DtlsResult s = await(server.result());
-            assertEquals(SrtpProfile.AES128_CM_HMAC_SHA1_80, s.profile());
-            assertEquals(SrtpProfile.AES128_CM_HMAC_SHA1_80, c.profile());
+            assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, s.profile());
+            assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, c.profile());
             assertEquals(60, c.keyingMaterial().length);
             assertArrayEquals(s.keyingMaterial(), c.keyingMaterial());
             assertEquals(14, c.localMasterSalt().length);
@@ -102,11 +103,11 @@ class DtlsSessionTest {
                     .remoteFingerprint(CLIENT_CERT.fingerprint()).build());
             DtlsSession client = wire.client(wire.clientBuilder(CLIENT_CERT)
                     .remoteFingerprint(SERVER_CERT.fingerprint())
-                    .srtpProfiles(List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM))
+                    .srtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM))
                     .build());
             server.start();
             client.start();
-            assertEquals(SrtpProfile.AES128_CM_HMAC_SHA1_80, await(server.result()).profile());
+            assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, await(server.result()).profile());
         }
     }
 
@@ -119,7 +120,7 @@ class DtlsSessionTest {
                     .build());
             DtlsSession client = wire.client(wire.clientBuilder(CLIENT_CERT)
                     .remoteFingerprint(SERVER_CERT.fingerprint())
-                    .srtpProfiles(List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80))
+                    .srtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80))
                     .build());
             server.start();
             client.start();
