@@ -38,7 +38,7 @@ final class ForwardedTrack {
         this.subscriber = subscriber;
         this.ssrc = ssrc;
         this.rtxSsrc = rtxSsrc;
-        this.rtxSequence = (int) (Math.random() * 65536);
+        this.rtxSequence = java.util.concurrent.ThreadLocalRandom.current().nextInt(65536);
     }
 
     /** Applies what the subscriber's answer accepted for this track's m-line. */

@@ -3,7 +3,9 @@ package io.streamkit.webrtc.sfu;
 import io.streamkit.webrtc.rtp.KeyframeRequestThrottle;
 import io.streamkit.webrtc.sdp.Codec;
 import io.streamkit.webrtc.sdp.Extmap;
+import io.streamkit.webrtc.sdp.HeaderExtensions;
 import io.streamkit.webrtc.sdp.NegotiatedMedia;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,11 +20,12 @@ final class PublishedTrack {
     final int audioLevelId;
     final int midId;
     final int ridId;
+    final int repairedRidId;
     final String preferredRid;
     long ssrc = -1;
     long rtxSsrc = -1;
     final List<ForwardedTrack> forwards = new ArrayList<>();
-    final KeyframeRequestThrottle keyframeThrottle = new KeyframeRequestThrottle(java.time.Duration.ofMillis(500), 4);
+    final KeyframeRequestThrottle keyframeThrottle = new KeyframeRequestThrottle(Duration.ofMillis(500), 4);
     final SpeakingDetector speaking = new SpeakingDetector();
     long packets;
     long bytes;
@@ -36,9 +39,10 @@ final class PublishedTrack {
         this.trackId = owner.peerId + "-" + media.mid();
         this.codecs = List.copyOf(media.codecs());
         this.extensions = List.copyOf(media.extensions());
-        this.audioLevelId = media.extensionId(io.streamkit.webrtc.sdp.HeaderExtensions.AUDIO_LEVEL).orElse(0);
-        this.midId = media.extensionId(io.streamkit.webrtc.sdp.HeaderExtensions.MID).orElse(0);
-        this.ridId = media.extensionId(io.streamkit.webrtc.sdp.HeaderExtensions.RTP_STREAM_ID).orElse(0);
+        this.audioLevelId = media.extensionId(HeaderExtensions.AUDIO_LEVEL).orElse(0);
+        this.midId = media.extensionId(HeaderExtensions.MID).orElse(0);
+        this.ridId = media.extensionId(HeaderExtensions.RTP_STREAM_ID).orElse(0);
+        this.repairedRidId = media.extensionId(HeaderExtensions.REPAIRED_RTP_STREAM_ID).orElse(0);
         this.preferredRid = media.rids().isEmpty() ? null : media.rids().get(0);
         if (!media.ssrcs().isEmpty()) {
             this.ssrc = media.ssrcs().get(0);

@@ -380,7 +380,9 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
             if (mid == null || !mid.equals(t.mid)) {
                 continue;
             }
-            String repaired = RtpHeaderExtensions.repairedRtpStreamId(packet, ridRepairedId(t));
+            String repaired = t.repairedRidId == 0
+                    ? null
+                    : RtpHeaderExtensions.repairedRtpStreamId(packet, t.repairedRidId);
             String rid = t.ridId == 0 ? null : RtpHeaderExtensions.rtpStreamId(packet, t.ridId);
             if (repaired == null && t.ssrc < 0 && (t.preferredRid == null || t.preferredRid.equals(rid))) {
                 t.ssrc = ssrc;
@@ -400,15 +402,6 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
         }
         engine.counters().unknownSsrc.increment();
         return null;
-    }
-
-    private static int ridRepairedId(PublishedTrack t) {
-        for (io.streamkit.webrtc.sdp.Extmap e : t.extensions) {
-            if (e.uri().equals(io.streamkit.webrtc.sdp.HeaderExtensions.REPAIRED_RTP_STREAM_ID)) {
-                return e.id();
-            }
-        }
-        return 0;
     }
 
     boolean subscriberReady() {
