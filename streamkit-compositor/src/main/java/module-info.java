@@ -13,4 +13,5 @@ module io.streamkit.compositor {
     exports io.streamkit.compositor.scene;
     exports io.streamkit.compositor.render;
     exports io.streamkit.compositor.audio;
+    exports io.streamkit.compositor.source;
 }
