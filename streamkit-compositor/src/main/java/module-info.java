@@ -14,4 +14,5 @@ module io.streamkit.compositor {
     exports io.streamkit.compositor.render;
     exports io.streamkit.compositor.audio;
     exports io.streamkit.compositor.source;
+    exports io.streamkit.compositor.program;
 }
