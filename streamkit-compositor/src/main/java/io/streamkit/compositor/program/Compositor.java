@@ -486,6 +486,7 @@ public final class Compositor implements AsyncCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             while (running) {
+                BufferedImage image;
                 synchronized (previewLock) {
                     while (running && !previewPending) {
                         previewLock.wait(200);
@@ -493,16 +494,20 @@ public final class Compositor implements AsyncCloseable {
                     if (!running) {
                         return;
                     }
-                    out.reset();
-                    try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-                        writer.setOutput(ios);
-                        writer.write(null, new IIOImage(previewImage, null, null), param);
-                    } catch (IOException e) {
-                        log.debug("program {}: preview encoding failed: {}", stream.path(), e.toString());
-                    }
-                    previewPending = false;
+                    image = previewImage;
+                }
+                // the compose thread leaves the image alone while it is pending: encode outside the lock
+                out.reset();
+                try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+                    writer.setOutput(ios);
+                    writer.write(null, new IIOImage(image, null, null), param);
+                } catch (IOException e) {
+                    log.debug("program {}: preview encoding failed: {}", stream.path(), e.toString());
                 }
                 previewJpeg = out.toByteArray();
+                synchronized (previewLock) {
+                    previewPending = false;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
