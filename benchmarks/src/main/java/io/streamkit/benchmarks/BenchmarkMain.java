@@ -83,6 +83,30 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("compositor")) {
+            try {
+                List<int[]> sizes = new java.util.ArrayList<>();
+                int warmup = 8;
+                int seconds = 20;
+                for (int i = 1; i < args.length; i++) {
+                    if (args[i].equals("--warmup")) {
+                        warmup = Integer.parseInt(args[++i]);
+                    } else if (args[i].equals("--measure")) {
+                        seconds = Integer.parseInt(args[++i]);
+                    } else {
+                        String[] wh = args[i].split("x");
+                        sizes.add(new int[]{Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
+                    }
+                }
+                if (sizes.isEmpty()) {
+                    sizes = List.of(new int[]{1280, 720}, new int[]{1920, 1080});
+                }
+                CompositorHarness.run(sizes, warmup, seconds);
+            } catch (Exception e) {
+                throw new IllegalStateException("compositor failed", e);
+            }
+            return;
+        }
         if (suite.equals("sfu-forwarding")) {
             try {
                 SfuForwardingHarness.run(List.of(args).subList(1, args.length));
