@@ -15,4 +15,7 @@ module io.streamkit.compositor {
     exports io.streamkit.compositor.audio;
     exports io.streamkit.compositor.source;
     exports io.streamkit.compositor.program;
+    exports io.streamkit.compositor.transport;
+
+    provides io.streamkit.api.spi.TransportProvider with io.streamkit.compositor.transport.FfmpegTransportProvider;
 }
