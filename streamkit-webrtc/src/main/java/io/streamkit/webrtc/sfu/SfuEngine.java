@@ -44,6 +44,22 @@ final class SfuEngine implements PeerMediaFactory {
     private final Map<String, SfuRoom> rooms = new HashMap<>(); // media loop
     private final Map<String, SfuPeer> peers = new HashMap<>(); // media loop
     private final ScheduledFuture<?> ticker;
+    private volatile StreamBridge bridge;
+
+    /** Where participants' media is published as StreamKit streams. */
+    record StreamBridge(io.streamkit.api.StreamKit kit, java.util.function.BinaryOperator<String> naming) {
+        String path(String roomId, String userId) {
+            return naming.apply(roomId, userId);
+        }
+    }
+
+    void bridge(StreamBridge newBridge) {
+        this.bridge = newBridge;
+    }
+
+    StreamBridge bridge() {
+        return bridge;
+    }
 
     SfuEngine(String host, int udpPort, String announcedHost, int announcedPort, MediaPolicy policy,
             DtlsCertificate certificate) {

@@ -60,6 +60,7 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
     SfuRoom room;
     final String peerId;
     final String userId;
+    private ParticipantBridge bridge; // media loop
     private final PeerSignals signals;
     private final ByteBufAllocator alloc;
 
@@ -353,6 +354,12 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
         }
         track.reception.onPacket(packet.sequenceNumber(), packet.timestamp(), now);
         cache.put(packet, now);
+        if (engine.bridge() != null) {
+            if (bridge == null) {
+                bridge = new ParticipantBridge(this, engine.bridge().kit(), engine.bridge().path(roomId, userId));
+            }
+            bridge.onRtp(track, packet, now);
+        }
         if (track.audioLevelId > 0) {
             RtpHeaderExtensions.AudioLevel level = RtpHeaderExtensions.audioLevel(packet, track.audioLevelId);
             if (level != null && track.speaking.add(level.level())) {
@@ -667,6 +674,10 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
             subscriber.close();
         }
         cache.close();
+        if (bridge != null) {
+            bridge.close();
+            bridge = null;
+        }
         engine.peerLeft(this);
     }
 

@@ -66,6 +66,9 @@ public final class SfuServer implements AsyncCloseable {
                         config.host);
         engine = new SfuEngine(config.host, config.udpPort, announced, config.announcedPort, config.policy,
                 config.certificate != null ? config.certificate : DtlsCertificate.generate());
+        if (config.bridgeKit != null) {
+            engine.bridge(new SfuEngine.StreamBridge(config.bridgeKit, config.bridgeNaming));
+        }
         SignalingHub.Builder hb = SignalingHub.builder().reconnectGrace(config.reconnectGrace).mediaFactory(engine)
                 .maxPeersPerRoom(config.maxPeersPerRoom);
         if (config.authenticator != null) {
@@ -163,6 +166,8 @@ public final class SfuServer implements AsyncCloseable {
         private int announcedPort;
         private final List<String> allowedOrigins = new ArrayList<>();
         private boolean clientPage;
+        private io.streamkit.api.StreamKit bridgeKit;
+        private java.util.function.BinaryOperator<String> bridgeNaming;
         private Duration reconnectGrace = Duration.ofSeconds(10);
         private int maxPeersPerRoom = 100;
         private PeerAuthenticator authenticator;
@@ -244,6 +249,33 @@ public final class SfuServer implements AsyncCloseable {
          */
         public Builder clientPage(boolean on) {
             this.clientPage = on;
+            return this;
+        }
+
+        /**
+         * Publishes every participant's media into a stream of {@code kit}, named
+         * {@code webrtc/{room}/{user}}: VP8 video reassembled into frames and Opus audio, on one
+         * timeline per participant. A compositor's stream source, or anything else built on
+         * streams, can then use a guest. Other codecs are logged and not bridged.
+         *
+         * @param kit the kit whose streams receive the participants
+         * @return this builder
+         */
+        public Builder bridgeTo(io.streamkit.api.StreamKit kit) {
+            return bridgeTo(kit, (room, user) -> "webrtc/" + room + "/" + user);
+        }
+
+        /**
+         * Publishes every participant's media into a stream of {@code kit} named by {@code naming}.
+         *
+         * @param kit    the kit whose streams receive the participants
+         * @param naming (room id, user id) → stream path
+         * @return this builder
+         * @see #bridgeTo(io.streamkit.api.StreamKit)
+         */
+        public Builder bridgeTo(io.streamkit.api.StreamKit kit, java.util.function.BinaryOperator<String> naming) {
+            this.bridgeKit = java.util.Objects.requireNonNull(kit, "kit");
+            this.bridgeNaming = java.util.Objects.requireNonNull(naming, "naming");
             return this;
         }
 
