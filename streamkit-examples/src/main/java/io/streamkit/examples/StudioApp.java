@@ -3,6 +3,7 @@ package io.streamkit.examples;
 import io.streamkit.api.Output;
 import io.streamkit.api.ReconnectPolicy;
 import io.streamkit.api.StreamKit;
+import io.streamkit.api.StreamKitEvent;
 import io.streamkit.api.Uris;
 import io.streamkit.compositor.program.Compositor;
 import io.streamkit.compositor.program.CompositorStats;
@@ -16,12 +17,14 @@ import io.streamkit.compositor.scene.TextLayer;
 import io.streamkit.compositor.scene.VideoLayer;
 import io.streamkit.compositor.source.FfmpegSource;
 import io.streamkit.compositor.source.MediaSource;
+import io.streamkit.compositor.source.StreamSource;
 import io.streamkit.compositor.source.TestPatternSource;
 import io.streamkit.examples.studio.StudioControlServer;
 import io.streamkit.examples.studio.StudioController;
 import io.streamkit.relay.Relay;
 import io.streamkit.relay.record.RecordedFile;
 import io.streamkit.relay.record.RecordingOptions;
+import io.streamkit.webrtc.sfu.SfuServer;
 import java.awt.Color;
 import java.io.IOException;
 import java.net.URI;
@@ -54,6 +57,12 @@ public final class StudioApp implements Callable<Integer> {
 
     /** The stream path the program is published to. */
     static final String PROGRAM = "studio/program";
+
+    /** Where guests of the SFU are bridged: {@code guests/{room}/{user}}. */
+    static final String GUESTS = "guests/";
+
+    /** The most guests added to the scene. */
+    static final int MAX_GUESTS = 4;
 
     @Spec
     CommandSpec spec;
@@ -106,6 +115,15 @@ public final class StudioApp implements Callable<Integer> {
     @Option(names = "--layout", description = "Layout at start: solo, side-by-side, grid, picture-in-picture, "
             + "speaker-strip (default: side-by-side with two or more shown sources, else solo).")
     String layout;
+
+    @Option(names = "--sfu-port", description = "Let remote guests join over WebRTC: the SFU's page and signaling "
+            + "on this port (guests open http://host:PORT/?room=studio); 0 picks a free port, -1 disables "
+            + "(default: ${DEFAULT-VALUE}).")
+    int sfuPort = -1;
+
+    @Option(names = "--sfu-udp-port", description = "The SFU's media UDP port; 0 picks a free one (default: "
+            + "${DEFAULT-VALUE}).")
+    int sfuUdpPort = 0;
 
     @Option(names = "--stats-interval", paramLabel = "SECONDS", description = "Print the program's figures every "
             + "so often; 0 disables (default: ${DEFAULT-VALUE}).")
@@ -167,11 +185,21 @@ public final class StudioApp implements Callable<Integer> {
                 var rtmp = relay.rtmp(b -> b.host(host).port(rtmpPort));
                 System.out.printf("Program:    rtmp://%s:%d/%s%n", host, rtmp.localAddress().getPort(), PROGRAM);
             }
+            SfuServer sfu = null;
+            if (sfuPort >= 0) {
+                sfu = SfuServer.builder().host(host).httpPort(sfuPort).udpPort(sfuUdpPort).clientPage(true)
+                        .bridgeTo(kit, (room, user) -> GUESTS + room + "/" + user).build().start();
+                System.out.printf("Guests:     http://%s:%d/?room=studio   (WebRTC, up to %d guests)%n", host, sfu
+                        .signalingAddress().getPort(), MAX_GUESTS);
+            }
             Compositor.Builder cb = Compositor.builder(kit).scene(scene).encoder(EncoderSettings.DEFAULT
                     .withVideoBitrate(bitrateKbps * 1000L).withGop(gop)).publishTo(PROGRAM);
             media.forEach(cb::source);
             Compositor program = cb.start();
             StudioController controller = new StudioController(program, labels, shown, startLayout);
+            if (sfu != null) {
+                acceptGuests(kit, program, controller);
+            }
             for (String o : outputs) {
                 relay.stream(PROGRAM).push(URI.create(o));
                 System.out.printf("Output:     %s%n", Uris.redact(URI.create(o)));
@@ -192,10 +220,14 @@ public final class StudioApp implements Callable<Integer> {
             Output rec = recording;
             Path recDir = recordDir;
             StudioControlServer ctl = control;
+            SfuServer guestServer = sfu;
             Runnable shutdown = () -> {
                 if (closed.compareAndSet(false, true)) {
                     ctl.close();
                     stats.interrupt();
+                    if (guestServer != null) {
+                        guestServer.close();
+                    }
                     program.close();
                     if (rec != null) {
                         rec.closeAsync().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
@@ -227,6 +259,29 @@ public final class StudioApp implements Callable<Integer> {
             kit.close();
             throw new CommandLine.ExecutionException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** Adds each guest bridged from the SFU's room "studio" as a source when it starts publishing. */
+    private static void acceptGuests(StreamKit kit, Compositor program, StudioController controller) {
+        java.util.Set<String> added = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        kit.addListener(e -> {
+            if (e instanceof StreamKitEvent.StreamPublished p && p.path().startsWith(GUESTS + "studio/")) {
+                String user = p.path().substring((GUESTS + "studio/").length());
+                String id = "guest-" + user;
+                if (added.size() >= MAX_GUESTS || !added.add(id)) {
+                    return;
+                }
+                try {
+                    StreamSource guest = StreamSource.builder(id, kit.stream(p.path())).build();
+                    program.addSource(guest);
+                    controller.addSource(id, "guest " + user);
+                    System.out.printf("Guest %s joined: source %s%n", user, id);
+                } catch (RuntimeException ex) {
+                    added.remove(id);
+                    System.out.printf("Guest %s could not be added: %s%n", user, ex.getMessage());
+                }
+            }
+        });
     }
 
     private Thread statsThread(Compositor program, CountDownLatch stopped) {

@@ -6,7 +6,9 @@ import io.streamkit.compositor.program.CompositorStats;
 import io.streamkit.compositor.scene.Corner;
 import io.streamkit.compositor.scene.Layout;
 import io.streamkit.compositor.scene.Layouts;
+import io.streamkit.compositor.scene.Rect;
 import io.streamkit.compositor.scene.TextLayer;
+import io.streamkit.compositor.scene.VideoLayer;
 import io.streamkit.compositor.source.MediaSource;
 import io.streamkit.compositor.source.SourceStats;
 import java.util.ArrayList;
@@ -48,11 +50,32 @@ public final class StudioController {
     public StudioController(Compositor program, Map<String, String> labels, List<String> shownAtStart, String layout) {
         this.program = program;
         this.labels = new LinkedHashMap<>(labels);
-        this.order = List.copyOf(labels.keySet());
+        this.order = new ArrayList<>(labels.keySet());
         for (String id : order) {
             shown.put(id, shownAtStart.contains(id));
         }
         this.layout = requireLayout(layout);
+        applyLayout();
+    }
+
+    /**
+     * Adds a source that joined while live (a WebRTC guest): a video layer for it, shown, and the
+     * layout applied again. The compositor must already have the source.
+     *
+     * @param sourceId the source's id
+     * @param label    its label on the control page
+     * @throws IllegalArgumentException when the id is taken
+     */
+    public synchronized void addSource(String sourceId, String label) {
+        if (labels.containsKey(sourceId)) {
+            throw new IllegalArgumentException("source '" + sourceId + "' exists");
+        }
+        labels.put(sourceId, label);
+        order.add(sourceId);
+        shown.put(sourceId, true);
+        int w = program.scene().current().width();
+        int h = program.scene().current().height();
+        program.scene().update(s -> s.toBuilder().addLayer(VideoLayer.of(sourceId, new Rect(0, 0, w, h))).build());
         applyLayout();
     }
 
