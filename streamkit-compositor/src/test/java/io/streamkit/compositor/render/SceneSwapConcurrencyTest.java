@@ -38,26 +38,26 @@ class SceneSwapConcurrencyTest {
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch started = new CountDownLatch(1);
-        int[] seen = new int[2];
-        int[] frames = new int[1];
+        java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+        java.util.concurrent.atomic.AtomicInteger frames = new java.util.concurrent.atomic.AtomicInteger();
 
         Thread render = new Thread(() -> {
             SceneRenderer renderer = new SceneRenderer();
             started.countDown();
             try {
-                while (!done.get() || frames[0] < 100) {
+                while (!done.get() || frames.get() < 100) {
                     List<SceneDraw> draws = holder.frame();
                     assertEquals(1, draws.size());
                     Scene s = draws.get(0).scene();
                     boolean isA = s == a;
                     assertTrue(isA || s == b, "a snapshot that is neither scene: " + s);
-                    seen[isA ? 0 : 1]++;
+                    seen.incrementAndGet(isA ? 0 : 1);
                     BufferedImage out = renderer.render(draws, VideoFrames.NONE);
                     int left = out.getRGB(40, 45) & 0xFFFFFF;
                     int right = out.getRGB(90, 80) & 0xFFFFFF;
                     assertEquals((isA ? Color.GREEN : Color.YELLOW).getRGB() & 0xFFFFFF, left, "left half");
                     assertEquals((isA ? Color.RED : Color.BLUE).getRGB() & 0xFFFFFF, right, "background");
-                    frames[0]++;
+                    frames.incrementAndGet();
                 }
             } catch (Throwable t) {
                 failure.set(t);
@@ -65,7 +65,11 @@ class SceneSwapConcurrencyTest {
         }, "render");
         render.start();
         assertTrue(started.await(10, TimeUnit.SECONDS));
-        for (int i = 0; i < SWAPS && failure.get() == null; i++) {
+        // swap at least SWAPS times, and on until the renderer has met both scenes (a slow start of
+        // the render thread on a loaded machine must not make it see only one), at most 30 s
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; failure.get() == null && (i < SWAPS || seen.get(0) == 0 || seen.get(1) == 0)
+                && System.nanoTime() < deadline; i++) {
             holder.update(s -> s == a ? b : a);
             if (i % 64 == 0) {
                 Thread.yield();
@@ -75,7 +79,8 @@ class SceneSwapConcurrencyTest {
         render.join(TimeUnit.SECONDS.toMillis(60));
         assertTrue(!render.isAlive(), "render thread did not finish");
         assertNull(failure.get(), () -> "render thread failed: " + failure.get());
-        assertTrue(frames[0] >= 100, "rendered " + frames[0] + " frames");
-        assertTrue(seen[0] > 0 && seen[1] > 0, "saw A " + seen[0] + " times and B " + seen[1] + " times");
+        assertTrue(frames.get() >= 100, "rendered " + frames.get() + " frames");
+        assertTrue(seen.get(0) > 0 && seen.get(1) > 0, "saw A " + seen.get(0) + " times and B " + seen.get(1)
+                + " times");
     }
 }
