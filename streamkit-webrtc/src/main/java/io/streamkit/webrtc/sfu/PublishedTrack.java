@@ -29,6 +29,9 @@ final class PublishedTrack {
     final SpeakingDetector speaking = new SpeakingDetector();
     long packets;
     long bytes;
+    long recoveredSeen;
+    /** Gaps in the publisher's sequence numbers, NACKed back to it; null when it does not take NACKs. */
+    final io.streamkit.webrtc.rtp.NackGenerator nacks;
     /** Reception statistics of the publisher's stream, for the receiver reports sent to it. */
     io.streamkit.webrtc.rtp.ReceptionStatistics reception;
 
@@ -44,6 +47,12 @@ final class PublishedTrack {
         this.ridId = media.extensionId(HeaderExtensions.RTP_STREAM_ID).orElse(0);
         this.repairedRidId = media.extensionId(HeaderExtensions.REPAIRED_RTP_STREAM_ID).orElse(0);
         this.preferredRid = media.rids().isEmpty() ? null : media.rids().get(0);
+        boolean nack = isVideo() && codecs.stream().anyMatch(c -> c.feedback().contains(
+                io.streamkit.webrtc.sdp.RtcpFeedback.NACK));
+        this.nacks = nack
+                ? new io.streamkit.webrtc.rtp.NackGenerator(io.streamkit.webrtc.rtp.NackGenerator.Config
+                        .defaults())
+                : null;
         if (!media.ssrcs().isEmpty()) {
             this.ssrc = media.ssrcs().get(0);
             this.rtxSsrc = media.rtxSsrc(ssrc).orElse(-1L);
@@ -52,6 +61,16 @@ final class PublishedTrack {
 
     boolean isVideo() {
         return kind.equals("video");
+    }
+
+    /** @return the payload type an RTX payload type repairs, or -1 */
+    int associatedPayloadType(int rtxPayloadType) {
+        for (Codec c : codecs) {
+            if (c.rtxPayloadType().isPresent() && c.rtxPayloadType().getAsInt() == rtxPayloadType) {
+                return c.payloadType();
+            }
+        }
+        return -1;
     }
 
     Codec codec(int payloadType) {

@@ -22,6 +22,9 @@ final class SfuCounters {
     final LongAdder retransmissions = new LongAdder();
     final LongAdder nacksReceived = new LongAdder();
     final LongAdder keyframeRequestsSent = new LongAdder();
+    final LongAdder nacksSentToPublishers = new LongAdder();
+    final LongAdder packetsRepairedFromPublishers = new LongAdder();
+    final LongAdder rtxDropped = new LongAdder();
     private final AtomicLong lastErrorLog = new AtomicLong();
 
     void logSrtpError(String transport, SrtpException e) {

@@ -166,7 +166,37 @@ final class SfuEngine implements PeerMediaFactory {
                 counters.retransmissions.sum(), counters.nacksReceived.sum(), counters.keyframeRequestsSent.sum(),
                 port.unknownStun(), port.unroutable(), port.garbage(), counters.srtpErrors.sum(),
                 counters.rtpErrors.sum(), counters.rtcpErrors.sum(), counters.dtlsFailures.sum(),
-                counters.unknownSsrc.sum());
+                counters.unknownSsrc.sum(), counters.nacksSentToPublishers.sum(),
+                counters.packetsRepairedFromPublishers.sum(), unrepaired());
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong unrepairedOfGoneTracks = new java.util.concurrent.atomic.AtomicLong();
+
+    void trackGone(PublishedTrack track) {
+        if (track.nacks != null) {
+            unrepairedOfGoneTracks.addAndGet(track.nacks.abandonedCount());
+        }
+    }
+
+    private long unrepaired() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        Runnable sum = () -> {
+            long n = unrepairedOfGoneTracks.get();
+            for (SfuPeer p : peers.values()) {
+                for (PublishedTrack t : p.tracks()) {
+                    if (t.nacks != null) {
+                        n += t.nacks.abandonedCount();
+                    }
+                }
+            }
+            f.complete(n);
+        };
+        if (port.loop().inEventLoop()) {
+            sum.run();
+        } else {
+            port.loop().execute(sum);
+        }
+        return f.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> -1L).join();
     }
 
     private List<PeerStats> peerStats() {

@@ -157,6 +157,9 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
                 if (track.ssrc >= 0) {
                     tracksBySsrc.put(track.ssrc, track);
                 }
+                if (track.rtxSsrc >= 0) {
+                    tracksBySsrc.put(track.rtxSsrc, track);
+                }
                 log.debug("room {} peer {} publishes {} track {}", roomId, peerId, track.kind, track.mid);
                 room.trackAdded(track);
             }
@@ -169,6 +172,7 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
     }
 
     private void removeTrack(PublishedTrack track) {
+        engine.trackGone(track);
         tracks.remove(track.mid);
         tracksBySsrc.values().removeIf(t -> t == track);
         if (track.ssrc >= 0) {
@@ -342,15 +346,85 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
                 return;
             }
         }
-        if (ssrc == track.rtxSsrc) {
-            return; // the SFU asks publishers for no retransmission; padding probes end here
-        }
         long now = System.nanoTime();
+        if (ssrc == track.rtxSsrc) {
+            repairFromRtx(track, packet, now);
+            return;
+        }
+        if (track.nacks != null) {
+            track.nacks.onPacket(packet.sequenceNumber(), now);
+            long recovered = track.nacks.recoveredCount();
+            if (recovered != track.recoveredSeen) {
+                engine.counters().packetsRepairedFromPublishers.add(recovered - track.recoveredSeen);
+                track.recoveredSeen = recovered;
+            }
+            int[] due = track.nacks.due(now);
+            if (due.length > 0) {
+                engine.counters().nacksSentToPublishers.increment();
+                sendPublisherRtcp(List.of(GenericNack.of(SFU_SSRC, track.ssrc, due)));
+            }
+            if (track.nacks.pollKeyframeRequest()) {
+                requestKeyframe(track);
+            }
+        }
+        media(track, packet, now);
+    }
+
+    /**
+     * Turns a publisher's retransmission (RFC 4588: original sequence number first, on the RTX SSRC
+     * and payload type) back into the packet it repairs and handles it like one that came in time.
+     * Padding-only probes and packets already received are dropped.
+     */
+    private void repairFromRtx(PublishedTrack track, RtpPacket rtx, long now) {
+        int apt = track.associatedPayloadType(rtx.payloadType());
+        if (track.nacks == null || track.ssrc < 0 || apt < 0 || rtx.payloadLength() < 3) {
+            engine.counters().rtxDropped.increment();
+            return;
+        }
+        ByteBuf in = rtx.buffer();
+        int osn = in.getUnsignedShort(rtx.payloadOffset());
+        ByteBuf cached = cache.get(track.ssrc, osn, now);
+        if (cached != null) {
+            cached.release();
+            engine.counters().rtxDropped.increment();
+            return;
+        }
+        int header = rtx.payloadOffset() - rtx.offset();
+        int body = rtx.payloadLength() - 2;
+        ByteBuf out = alloc.buffer(header + body);
+        try {
+            out.writeBytes(in, rtx.offset(), header);
+            out.writeBytes(in, rtx.payloadOffset() + 2, body);
+            out.setByte(0, out.getByte(0) & ~0x20); // no padding any more
+            out.setByte(1, (out.getByte(1) & 0x80) | apt);
+            out.setShort(2, osn);
+            out.setInt(8, (int) track.ssrc);
+            RtpPacket repaired;
+            try {
+                repaired = RtpPacket.parse(out);
+            } catch (RtpException e) {
+                engine.counters().rtxDropped.increment();
+                return;
+            }
+            track.nacks.onPacket(osn, now);
+            long recovered = track.nacks.recoveredCount();
+            if (recovered != track.recoveredSeen) {
+                engine.counters().packetsRepairedFromPublishers.add(recovered - track.recoveredSeen);
+                track.recoveredSeen = recovered;
+            }
+            media(track, repaired, now);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** One media packet of a published track, in time or repaired: cache, bridge, forward. */
+    private void media(PublishedTrack track, RtpPacket packet, long now) {
         track.packets++;
         track.bytes += packet.length();
         if (track.reception == null) {
             Codec codec = track.codec(packet.payloadType());
-            track.reception = new ReceptionStatistics(ssrc, codec == null ? 90_000 : codec.clockRate());
+            track.reception = new ReceptionStatistics(packet.ssrc(), codec == null ? 90_000 : codec.clockRate());
         }
         track.reception.onPacket(packet.sequenceNumber(), packet.timestamp(), now);
         cache.put(packet, now);
@@ -391,6 +465,12 @@ final class SfuPeer implements PeerMedia, PeerTransport.Listener {
                     ? null
                     : RtpHeaderExtensions.repairedRtpStreamId(packet, t.repairedRidId);
             String rid = t.ridId == 0 ? null : RtpHeaderExtensions.rtpStreamId(packet, t.ridId);
+            if (repaired != null && t.rtxSsrc < 0 && t.ssrc >= 0 && (t.preferredRid == null || t.preferredRid.equals(
+                    repaired))) {
+                t.rtxSsrc = ssrc;
+                tracksBySsrc.put(ssrc, t);
+                return t;
+            }
             if (repaired == null && t.ssrc < 0 && (t.preferredRid == null || t.preferredRid.equals(rid))) {
                 t.ssrc = ssrc;
                 tracksBySsrc.put(ssrc, t);

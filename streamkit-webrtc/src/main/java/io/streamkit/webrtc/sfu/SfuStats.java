@@ -20,10 +20,14 @@ import java.util.List;
  * @param rtcpErrors malformed RTCP packets
  * @param dtlsFailures DTLS handshakes that failed
  * @param unknownSsrc RTP packets of an SSRC no track claims
+ * @param nacksSentToPublishers generic NACKs sent to publishers for packets lost on their way in
+ * @param packetsRepairedFromPublishers lost packets that arrived later (retransmitted or reordered)
+ * @param lossesUnrepaired lost packets given up (too old, too many retries)
  */
 public record SfuStats(List<PeerStats> peers, long datagramsIn, long datagramsOut, long packetsForwarded,
         long retransmissions, long nacksReceived, long keyframeRequestsSent, long stunUnknownUfrag, long unroutable,
-        long garbage, long srtpErrors, long rtpErrors, long rtcpErrors, long dtlsFailures, long unknownSsrc) {
+        long garbage, long srtpErrors, long rtpErrors, long rtcpErrors, long dtlsFailures, long unknownSsrc,
+        long nacksSentToPublishers, long packetsRepairedFromPublishers, long lossesUnrepaired) {
     /** Freezes the list. */
     public SfuStats {
         peers = List.copyOf(peers);

@@ -22,6 +22,7 @@ final class LossyMediaRelay implements AutoCloseable {
     private final DatagramSocket front;
     private final Map<SocketAddress, Upstream> upstreams = new ConcurrentHashMap<>();
     private final double lossToClients;
+    private final double lossFromClients;
     private final Random random;
     private volatile InetSocketAddress target;
     private volatile boolean closed;
@@ -29,8 +30,13 @@ final class LossyMediaRelay implements AutoCloseable {
     final AtomicLong relayed = new AtomicLong();
 
     LossyMediaRelay(double lossToClients, long seed) throws SocketException {
+        this(lossToClients, 0, seed);
+    }
+
+    LossyMediaRelay(double lossToClients, double lossFromClients, long seed) throws SocketException {
         this.front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.lossToClients = lossToClients;
+        this.lossFromClients = lossFromClients;
         this.random = new Random(seed);
     }
 
@@ -51,6 +57,10 @@ final class LossyMediaRelay implements AutoCloseable {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 front.receive(p);
+                if (drop(p.getData(), p.getLength(), lossFromClients)) {
+                    dropped.incrementAndGet();
+                    continue;
+                }
                 Upstream up = upstreams.computeIfAbsent(p.getSocketAddress(), Upstream::new);
                 up.socket.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), target));
                 relayed.incrementAndGet();
@@ -63,10 +73,10 @@ final class LossyMediaRelay implements AutoCloseable {
         }
     }
 
-    private synchronized boolean drop(byte[] data, int length) {
+    private synchronized boolean drop(byte[] data, int length, double loss) {
         int first = data[0] & 0xFF;
         boolean rtp = first >= 128 && first <= 191 && length > 1 && ((data[1] & 0xFF) < 192 || (data[1] & 0xFF) > 223);
-        return rtp && random.nextDouble() < lossToClients;
+        return rtp && loss > 0 && random.nextDouble() < loss;
     }
 
     /** The relay's socket towards the SFU for one client. */
@@ -90,7 +100,7 @@ final class LossyMediaRelay implements AutoCloseable {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 try {
                     socket.receive(p);
-                    if (drop(p.getData(), p.getLength())) {
+                    if (drop(p.getData(), p.getLength(), lossToClients)) {
                         dropped.incrementAndGet();
                         continue;
                     }

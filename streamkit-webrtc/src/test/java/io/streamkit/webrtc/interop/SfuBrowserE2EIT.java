@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Headless Chromium participants (Debian's {@code chromium}, driven by
@@ -132,6 +133,34 @@ class SfuBrowserE2EIT {
         long retransmissions = during.get("stats").stream().mapToLong(PeerStats::retransmissions).sum();
         long nacks = during.get("stats").stream().mapToLong(PeerStats::nacksReceived).sum();
         assertTrue(nacks > 0 && retransmissions > 0, "the SFU counted NACKs " + nacks + " and RTX " + retransmissions);
+    }
+
+    @Test
+    void lossFromThePublishersIsRepairedByNackToThem() throws Exception {
+        relay = new LossyMediaRelay(0, 0.04, 7);
+        sfu = SfuServer.builder().host("127.0.0.1").httpPort(0).udpPort(0).announcedPort(relay.port())
+                .reconnectGrace(Duration.ofSeconds(1)).clientPage(true).build().start();
+        relay.start(sfu.mediaAddress());
+        // the browsers' own repair criterion (RTX received from the SFU) does not apply: what the SFU
+        // repaired upstream reaches them as ordinary packets
+        Map<String, JsonNode> steps = run("room-uplink-loss", 2, false);
+        for (JsonNode m : mediaSteps(steps)) {
+            m.get("stats").properties().forEach(e -> {
+                JsonNode video = e.getValue().get("video");
+                assertTrue(video.get("framesDecoded").asLong() >= 30, "video decodes: " + video);
+            });
+        }
+        SfuStats stats = sfu.stats();
+        assertTrue(relay.dropped.get() > 5, "the relay dropped publishers' packets: " + relay.dropped);
+        LoggerFactory.getLogger(SfuBrowserE2EIT.class).info("uplink loss: relay dropped {}; NACKs to publishers {}, "
+                + "repaired {}, unrepaired {}", relay.dropped, stats.nacksSentToPublishers(),
+                stats
+                        .packetsRepairedFromPublishers(),
+                stats.lossesUnrepaired());
+        assertTrue(stats.nacksSentToPublishers() > 0, "the SFU NACKed the publishers: " + stats);
+        assertTrue(stats.packetsRepairedFromPublishers() > 0, "their retransmissions repaired losses: " + stats);
+        assertTrue(stats.packetsRepairedFromPublishers() >= stats.lossesUnrepaired(), "most losses are repaired: "
+                + stats + ", relay dropped " + relay.dropped);
     }
 
     private static List<JsonNode> mediaSteps(Map<String, JsonNode> steps) {
