@@ -346,8 +346,12 @@ public final class DtlsSession implements AutoCloseable {
         }
         DtlsResult outcome = new DtlsResult(role, handshake.selectedProfile, handshake.keyingMaterial,
                 handshake.remoteFingerprint);
-        if (state.compareAndSet(State.HANDSHAKING, State.CONNECTED) && result.complete(outcome)) {
+        boolean connected = state.compareAndSet(State.HANDSHAKING, State.CONNECTED);
+        if (connected) {
+            // Counted before the future completes, so whoever awaits the result sees the count.
             metrics.handshakeCompleted();
+        }
+        if (connected && result.complete(outcome)) {
             log.debug("DTLS {} handshake complete: {}", role, outcome);
             if (!inbound.isEmpty()) {
                 scheduleDrain();
