@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * TSBPD play time ({@code base + timestamp + latency}, the base taken from the handshake; clock
  * drift is not tracked). A missing packet whose successor is due is skipped and counted as
  * dropped. When the peer shuts down, the messages already received are delivered at once before
- * {@link Handler#onClosed}. Sending: messages pass a token-bucket pacer (bucket of 10 ms, at least two
+ * {@link Handler#onClosed}. The periodic work (ACK, periodic NAK, too-late drop, retransmission
+ * timeout, keep-alive) runs every 10 ms, from the connection's own timer or, for the connections of one
+ * {@link SrtListener}, from the listener's single timer. Sending: messages pass a token-bucket pacer (bucket of 10 ms, at least two
  * packets; each packet counts its payload plus 44 bytes of SRT/UDP/IPv4 headers) whose rate is the
  * configured maximum bandwidth or, by default, the input rate measured over the last second of input plus
  * 25 % (libsrt's {@code maxbw=0, inputbw=0, oheadbw=25}; not limited during the first second of input).
@@ -253,9 +255,17 @@ public final class SrtConnection {
         this.tokens = burstBytes();
     }
 
-    /** Starts the timers; called on the event loop once the connection is registered. */
+    /** Starts the connection's own 10 ms timer; called on the event loop once the connection is registered. */
     void start() {
         tick = eventLoop.scheduleAtFixedRate(this::onTick, TICK_US, TICK_US, TimeUnit.MICROSECONDS);
+    }
+
+    /**
+     * The timer work of one 10 ms period, for an owner that runs one timer for all the connections
+     * on its event loop instead of {@link #start()} (fewer wake-ups of the loop). Call on the event loop.
+     */
+    void tick() {
+        onTick();
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -116,6 +118,8 @@ public final class SrtListener implements AutoCloseable {
     static final int MAX_DATAGRAM = 1500 - 28;
     private static final Logger log = LoggerFactory.getLogger(SrtListener.class);
     private static final long COOKIE_PERIOD_MS = 60_000;
+    /** The period of the connections' timer work (ACK every 10 ms). */
+    private static final long TICK_MS = 10;
 
     private final Channel channel;
     private final Acceptor acceptor;
@@ -124,6 +128,9 @@ public final class SrtListener implements AutoCloseable {
     private final Map<Integer, SrtConnection> bySocketId = new HashMap<>();
     private final Map<PeerKey, Established> byPeer = new HashMap<>();
     private volatile int connections;
+    /** The connections the listener's timer ticks (a snapshot of bySocketId, rebuilt on change). */
+    private SrtConnection[] ticked = new SrtConnection[0];
+    private ScheduledFuture<?> ticker;
     private volatile boolean closed;
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong decodeErrors = new AtomicLong();
@@ -475,13 +482,14 @@ public final class SrtListener implements AutoCloseable {
                     bySocketId.remove(localId);
                     byPeer.remove(key);
                     connections = bySocketId.size();
+                    retick();
                 }));
         bySocketId.put(id, connection);
         byPeer.put(key, new Established(connection, response));
         connections = bySocketId.size();
         accepted.incrementAndGet();
         write(response, sender);
-        connection.start();
+        retick();
         log.debug("SRT listener accepted {} stream id {} latency {} encrypted {}", sender, streamId, latency,
                 keys != null);
         try {
@@ -489,6 +497,29 @@ public final class SrtListener implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("SRT acceptor failed in onConnected for {}", connection, e);
             connection.close();
+        }
+    }
+
+    /**
+     * On the event loop: one 10 ms timer ticks every connection of this listener (rather than one
+     * timer each, so the loop wakes once per period whatever the number of connections); it runs
+     * only while there are connections.
+     */
+    private void retick() {
+        ticked = bySocketId.values().toArray(new SrtConnection[0]);
+        if (ticked.length == 0) {
+            if (ticker != null) {
+                ticker.cancel(false);
+                ticker = null;
+            }
+        } else if (ticker == null) {
+            ticker = channel.eventLoop().scheduleAtFixedRate(this::tickAll, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void tickAll() {
+        for (SrtConnection c : ticked) {
+            c.tick();
         }
     }
 

@@ -17,6 +17,7 @@ import io.streamkit.api.SubscribeOptions;
 import io.streamkit.api.Subscription;
 import io.streamkit.api.TrackInfo;
 import io.streamkit.relay.ts.TsDemuxer;
+import io.streamkit.relay.ts.TsPassThrough;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +53,9 @@ public final class SrtServer implements AsyncCloseable {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicLong rejected = new AtomicLong();
     private final java.util.concurrent.ConcurrentMap<String, Tracked> tracked = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The MPEG-TS side channel of each path that has an SRT publisher or reader now. */
+    private final java.util.concurrent.ConcurrentMap<String, TsPassThrough> passThrough = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Tracked(SrtConnection connection, String path, boolean publishing, java.time.Instant since) {
     }
@@ -195,6 +199,7 @@ public final class SrtServer implements AsyncCloseable {
             Stream stream = config.kit.stream(id.path());
             if (id.publish()) {
                 Publisher publisher = stream.publish(List.of(), config.publishPolicy, label);
+                TsPassThrough.Source source = config.passThrough ? attachSource(id.path(), label) : null;
                 SrtTsReader reader = new SrtTsReader(new TsDemuxer.Listener() {
                     @Override
                     public void onTracks(List<TrackInfo> tracks) {
@@ -205,20 +210,29 @@ public final class SrtServer implements AsyncCloseable {
                     public void onPacket(MediaPacket packet) {
                         publisher.send(packet);
                     }
-                }, label + " publishing " + id.path(), publisher::close);
-                publisher.revoked().thenRun(c::close);
+                }, label + " publishing " + id.path(), () -> {
+                    publisher.close();
+                    releasePassThrough(id.path());
+                }, source);
+                publisher.revoked().thenRun(() -> {
+                    if (source != null) {
+                        source.close(); // a publisher that took over must not be mixed with this one
+                    }
+                    c.close();
+                });
                 c.setHandler(reader);
                 log.info("SRT caller {} publishes {} (latency {} ms{})", c.remoteAddress(), id.path(), c.latency()
                         .toMillis(), c.isEncrypted() ? ", encrypted" : "");
             } else {
-                SrtTsWriter writer = new SrtTsWriter(c, ByteBufAllocator.DEFAULT) {
-                    @Override
-                    public void onClose(Throwable cause) {
-                        super.onClose(cause);
-                        c.close();
-                    }
-                };
-                Subscription sub = stream.subscribe(writer, SubscribeOptions.on(c.eventLoop()).withLabel(label));
+                SrtTsWriter writer = newWriter(c, id.path());
+                Subscription sub;
+                try {
+                    sub = stream.subscribe(writer, SubscribeOptions.on(c.eventLoop()).withLabel(label));
+                } catch (RuntimeException e) {
+                    writer.detach();
+                    releasePassThrough(id.path());
+                    throw e;
+                }
                 c.setHandler(new SrtConnection.Handler() {
                     @Override
                     public void onMessage(io.netty.buffer.ByteBuf message) {
@@ -228,6 +242,8 @@ public final class SrtServer implements AsyncCloseable {
                     @Override
                     public void onClosed(Throwable cause) {
                         sub.close();
+                        writer.detach();
+                        releasePassThrough(id.path());
                     }
                 });
                 log.info("SRT caller {} reads {}", c.remoteAddress(), id.path());
@@ -235,6 +251,63 @@ public final class SrtServer implements AsyncCloseable {
         } catch (PublishRejectedException | IllegalArgumentException | IllegalStateException e) {
             log.warn("SRT caller {} on {}: {}", c.remoteAddress(), id.path(), e.getMessage());
             c.close();
+        }
+    }
+
+    /** Makes a publishing caller the source of its path's side channel. */
+    private TsPassThrough.Source attachSource(String path, String label) {
+        TsPassThrough.Source[] out = new TsPassThrough.Source[1];
+        passThrough.compute(path, (k, h) -> {
+            TsPassThrough hub = h != null ? h : new TsPassThrough(path, config.passThroughCacheBytes);
+            out[0] = hub.attachSource(label);
+            return hub;
+        });
+        return out[0];
+    }
+
+    /** A reading caller's writer, attached to its path's side channel when pass-through is on. */
+    private SrtTsWriter newWriter(SrtConnection c, String path) {
+        if (!config.passThrough) {
+            return new ClosingWriter(c, null);
+        }
+        SrtTsWriter[] out = new SrtTsWriter[1];
+        passThrough.compute(path, (k, h) -> {
+            TsPassThrough hub = h != null ? h : new TsPassThrough(path, config.passThroughCacheBytes);
+            out[0] = new ClosingWriter(c, hub);
+            return hub;
+        });
+        return out[0];
+    }
+
+    /** Drops a path's side channel once it has neither a source nor readers (bounds memory). */
+    private void releasePassThrough(String path) {
+        passThrough.computeIfPresent(path, (k, h) -> {
+            if (h.hasSource() || h.readerCount() > 0) {
+                return h;
+            }
+            h.close();
+            return null;
+        });
+    }
+
+    /** @return paths with an MPEG-TS side channel now (tests) */
+    int passThroughPaths() {
+        return passThrough.size();
+    }
+
+    /** A reader's writer that closes its connection when the subscription ends. */
+    private static final class ClosingWriter extends SrtTsWriter {
+        private final SrtConnection connection;
+
+        ClosingWriter(SrtConnection connection, TsPassThrough hub) {
+            super(connection, ByteBufAllocator.DEFAULT, hub);
+            this.connection = connection;
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            super.onClose(cause);
+            connection.close();
         }
     }
 
@@ -250,6 +323,10 @@ public final class SrtServer implements AsyncCloseable {
         if (l != null) {
             l.close();
         }
+        for (TsPassThrough hub : passThrough.values()) {
+            hub.close();
+        }
+        passThrough.clear();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> closeFuture.complete(null));
         } else {
@@ -268,6 +345,8 @@ public final class SrtServer implements AsyncCloseable {
         PublishPolicy publishPolicy = PublishPolicy.REJECT;
         EventLoopGroup group;
         int threads = 1;
+        boolean passThrough = true;
+        long passThroughCacheBytes = 32L << 20;
 
         private Builder(StreamKit kit) {
             this.kit = Objects.requireNonNull(kit, "kit");
@@ -313,6 +392,36 @@ public final class SrtServer implements AsyncCloseable {
         /** @param group a shared event loop group, not closed by the server @return this builder */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /**
+         * Whether an SRT reader of a path published by an SRT caller gets the publisher's MPEG-TS
+         * unchanged (on by default): each 1,316-byte message is forwarded as soon as it arrives,
+         * with the publisher's PIDs, continuity counters and timestamps, instead of being
+         * demultiplexed into frames and multiplexed again. A late joiner starts with PAT, PMT and
+         * the messages since the last keyframe. Readers of paths published otherwise (RTMP, an
+         * input) and every other subscriber (RTMP players, recordings, HLS) get the stream's
+         * packets as before. See {@link TsPassThrough}.
+         *
+         * @param enabled whether to forward MPEG-TS unchanged between SRT callers
+         * @return this builder
+         */
+        public Builder tsPassThrough(boolean enabled) {
+            this.passThrough = enabled;
+            return this;
+        }
+
+        /**
+         * @param bytes the most bytes of MPEG-TS kept per path for late-joining SRT readers
+         *        (default 32 MiB), 0 to keep none (readers then wait for the next keyframe)
+         * @return this builder
+         */
+        public Builder tsPassThroughCacheBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("tsPassThroughCacheBytes must be >= 0, was " + bytes);
+            }
+            this.passThroughCacheBytes = bytes;
             return this;
         }
 

@@ -91,6 +91,25 @@ class SrtRelayInteropIT {
     }
 
     @Test
+    void srtInSrtOutPassesMpegTsThroughWhileRtmpPlayersGetFrames() throws Exception {
+        Path rtmpOut = dir.resolve("srt-to-rtmp.flv");
+        Path srtOut = dir.resolve("srt-to-srt.ts");
+        Process player = peers.record("player", "rtmp://127.0.0.1:" + rtmpPort + "/live/pass", rtmpOut, 6);
+        RecordingSink.await(T, () -> kit.findStream("live/pass").isPresent(), "the player to wait for live/pass");
+        Process publisher = srtPublish("publisher", 12, "srt://127.0.0.1:" + srtPort
+                + "?mode=caller&pkt_size=1316&latency=200000&streamid=publish:live/pass");
+        // a late joiner: it starts from the pass-through cache (PAT, PMT, the last keyframe)
+        RecordingSink.await(T, () -> kit.findStream("live/pass").map(s -> s.stats().keyframes() >= 2).orElse(false),
+                "the SRT publisher to go live");
+        peers.run("reader", T, List.of(Peers.require("ffmpeg"), "-v", "error", "-y", "-i", "srt://127.0.0.1:" + srtPort
+                + "?mode=caller&latency=200000&streamid=read:live/pass", "-t", "6", "-c", "copy", srtOut.toString()));
+        assertMedia(srtOut, 5.5);
+        assertEquals(0, Peers.await(player, T), () -> "player: " + log("player"));
+        assertMedia(rtmpOut, 5.5);
+        assertEquals(0, Peers.await(publisher, T), () -> "publisher: " + log("publisher"));
+    }
+
+    @Test
     void perStreamPassphrase() throws Exception {
         Path out = dir.resolve("secret.flv");
         Process player = peers.record("player", "rtmp://127.0.0.1:" + rtmpPort + "/secret/show", out, 5);
