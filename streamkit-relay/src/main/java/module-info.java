@@ -18,6 +18,7 @@ module io.streamkit.relay {
 
     exports io.streamkit.relay;
     exports io.streamkit.relay.amf;
+    exports io.streamkit.relay.audience;
     exports io.streamkit.relay.control;
     exports io.streamkit.relay.control.auth;
     exports io.streamkit.relay.control.model;
