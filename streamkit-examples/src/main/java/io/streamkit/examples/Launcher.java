@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * a non-zero status.
  */
 @Command(name = "streamkit-examples", mixinStandardHelpOptions = true, version = "StreamKit examples 0.1.0", description = "Runnable StreamKit applications.", subcommands = {
-        RelayApp.class, RestreamerApp.class, SfuApp.class, StudioApp.class})
+        RelayApp.class, RestreamerApp.class, SfuApp.class, StreamHubApp.class, StudioApp.class})
 public final class Launcher implements Runnable {
 
     /**
