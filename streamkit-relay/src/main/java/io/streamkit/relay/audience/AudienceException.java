@@ -44,8 +44,6 @@ public final class AudienceException extends RuntimeException {
         RATE_LIMITED,
         /** The chat moderator refused the message. */
         REJECTED_BY_MODERATION,
-        /** The role does not allow the request. */
-        FORBIDDEN,
         /** Binary frames are not part of the protocol. */
         BINARY_NOT_SUPPORTED
     }
