@@ -22,6 +22,7 @@ import io.streamkit.compositor.render.VideoFrames;
 import io.streamkit.compositor.scene.Scene;
 import io.streamkit.compositor.scene.SceneHolder;
 import io.streamkit.compositor.source.MediaSource;
+import io.streamkit.compositor.source.ProgramTimeSource;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -83,7 +84,9 @@ import org.slf4j.LoggerFactory;
  * 1024 samples on the same clock, a fixed latency after real time (so that sources' audio has
  * arrived), and stamped with the program time of its samples: video and audio timestamps both
  * come from the program clock and stay in sync. The video frame rate, canvas size and encoder are
- * fixed at {@link Builder#start()}; a scene with another canvas size is scaled to it.
+ * fixed at {@link Builder#start()}; a scene with another canvas size is scaled to it. That is the
+ * default, {@link Pacing#REAL_TIME}; {@link Pacing#AS_FAST_AS_POSSIBLE} renders on program time
+ * instead, as fast as decode, compose and encode go (offline rendering of files).
  *
  * <p>
  * The compositor owns its sources: {@link #close()} (idempotent) stops the threads, flushes the
@@ -101,6 +104,30 @@ public final class Compositor implements AsyncCloseable {
     private static final int VIDEO_SLOTS = 3;
     private static final int AUDIO_SLOTS = 48;
     private static final long JOIN_MILLIS = 15_000;
+    /** How long the unpaced program waits for a source's frame before it moves on without it. */
+    private static final long SOURCE_WAIT_NANOS = 2_000_000_000L;
+
+    /** How the program clock runs. */
+    public enum Pacing {
+        /**
+         * The wall clock (the default, for live programs): a frame every 1/fps seconds of
+         * {@link System#nanoTime()}, sources shown as their frames arrive, a frame dropped when the
+         * encoder is behind.
+         */
+        REAL_TIME,
+        /**
+         * Program time, as fast as the machine goes (offline rendering, like FFmpeg without
+         * {@code -re}): frame N has the time N/fps and is composed as soon as an encode slot is free
+         * and every {@link ProgramTimeSource} has decoded its frame for that time. Those sources
+         * decode only a few frames ahead (their decoders wait), so nothing decoded is thrown away
+         * and decode, compose and encode overlap on all cores; audio is mixed on the same program
+         * time. Other sources (images, test patterns, relay streams, WebRTC guests) are sampled as
+         * they are. When every program-time source has ended (none loops), the program ends:
+         * {@link Compositor#finished()} completes after the last packet. A live URL in this mode
+         * simply arrives at its own pace, and a source that sends nothing for 2 s is passed over.
+         */
+        AS_FAST_AS_POSSIBLE
+    }
 
     private final SceneHolder holder;
     private final Map<String, MediaSource> sources = new ConcurrentHashMap<>();
@@ -113,6 +140,11 @@ public final class Compositor implements AsyncCloseable {
     private final int height;
     private final double fps;
     private final SceneRenderer renderer;
+    private final Pacing pacing;
+    private volatile long programNanos;
+    private volatile boolean endedOnItsOwn;
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private final AtomicLong sourceWaits = new AtomicLong();
 
     private final Encoder videoEncoder;
     private final Encoder audioEncoder;
@@ -174,6 +206,7 @@ public final class Compositor implements AsyncCloseable {
         this.height = scene.height() & ~1;
         this.fps = scene.frameRate();
         this.renderer = new SceneRenderer(SceneRenderer.DEFAULT_PLACEHOLDER, b.quality);
+        this.pacing = b.pacing;
         this.stream = b.kit.stream(b.path);
 
         Encoder v = null;
@@ -245,7 +278,8 @@ public final class Compositor implements AsyncCloseable {
         for (MediaSource s : b.sources) {
             attach(s);
         }
-        this.composeThread = new Thread(this::compose, "streamkit-program-compose");
+        this.composeThread = new Thread(pacing == Pacing.REAL_TIME ? this::compose : this::composeUnpaced,
+                "streamkit-program-compose");
         this.encodeThread = new Thread(this::encode, "streamkit-program-encode");
         this.previewThread = new Thread(this::previewLoop, "streamkit-program-preview");
         composeThread.setDaemon(true);
@@ -329,6 +363,9 @@ public final class Compositor implements AsyncCloseable {
 
     private void attach(MediaSource source) {
         Objects.requireNonNull(source, "source");
+        if (pacing == Pacing.AS_FAST_AS_POSSIBLE && source instanceof ProgramTimeSource p) {
+            p.followProgramTime(programNanos);
+        }
         MediaSource old = sources.put(source.id(), source);
         source.audio().ifPresentOrElse(ring -> mixer.attach(source.id(), ring), () -> mixer.detach(source.id()));
         if (old != null && old != source) {
@@ -369,6 +406,26 @@ public final class Compositor implements AsyncCloseable {
      */
     public List<MediaSource> sources() {
         return List.copyOf(sources.values());
+    }
+
+    /**
+     * Returns how the program clock runs.
+     *
+     * @return the pacing
+     */
+    public Pacing pacing() {
+        return pacing;
+    }
+
+    /**
+     * Completes when the program has ended and its last packets are published: in
+     * {@link Pacing#AS_FAST_AS_POSSIBLE} when every program-time source has ended, and in any
+     * mode when the compositor is closed. A real-time program ends only when closed.
+     *
+     * @return the stage
+     */
+    public CompletableFuture<Void> finished() {
+        return finished.copy();
     }
 
     /**
@@ -454,6 +511,91 @@ public final class Compositor implements AsyncCloseable {
         } finally {
             composeDone = true;
         }
+    }
+
+    /**
+     * The compose loop of {@link Pacing#AS_FAST_AS_POSSIBLE}: frame N at program time N/fps as soon
+     * as an encode slot is free and every program-time source has its frame for that time.
+     */
+    private void composeUnpaced() {
+        long block = 0;
+        long tick = 0;
+        VideoFrames frames = id -> {
+            MediaSource s = sources.get(id);
+            return s == null ? null : s.takeFrame();
+        };
+        long previewEvery = Math.max(1, Math.round(fps / preview.fps()));
+        try {
+            while (running) {
+                long t = Math.round(tick * 1e9 / fps);
+                programNanos = t;
+                boolean any = false;
+                boolean allFinished = true;
+                // every program-time source reaches t, hidden ones too, so that their audio keeps coming
+                for (MediaSource s : sources.values()) {
+                    if (s instanceof ProgramTimeSource p) {
+                        any = true;
+                        if (!p.advanceTo(t, SOURCE_WAIT_NANOS)) {
+                            sourceWaits.incrementAndGet();
+                            log.debug("program {}: source {} has no frame for {} ms after 2 s; going on",
+                                    stream.path(), s.id(), t / 1_000_000);
+                        }
+                        allFinished &= p.finishedBefore(t);
+                    }
+                }
+                if (any && allFinished) {
+                    endedOnItsOwn = true;
+                    break;
+                }
+                VideoSlot slot = null;
+                while (running && slot == null) {
+                    slot = freeVideo.poll(50, TimeUnit.MILLISECONDS);
+                }
+                if (slot == null) {
+                    break;
+                }
+                long r0 = System.nanoTime();
+                BufferedImage image = renderer.render(holder.frame(), frames);
+                composed.incrementAndGet();
+                yuv.convert(image, slot.frame);
+                slot.tick = tick;
+                jobs.add(slot);
+                renderTimes.add(System.nanoTime() - r0);
+                if (tick % previewEvery == 0) {
+                    offerPreview(image);
+                }
+                // audio trails the video by the audio latency, so that every source's audio is in
+                block = mixUntil(block, t - audioLatencyNanos);
+                tick++;
+            }
+            if (endedOnItsOwn) {
+                // the audio up to the end of the last frame
+                mixUntil(block, Math.round(tick * 1e9 / fps));
+                log.info("program {}: every source ended; {} frames ({} s of program)", stream.path(), tick, String
+                        .format(java.util.Locale.ROOT, "%.3f", tick / fps));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("program {}: the compose thread failed", stream.path(), e);
+        } finally {
+            composeDone = true;
+        }
+    }
+
+    /** Mixes (waiting for free audio slots) every block that ends by program time {@code until}. */
+    private long mixUntil(long block, long until) throws InterruptedException {
+        while (running && SampleRing.nanos((block + 1) * AudioMixer.BLOCK_FRAMES) <= until) {
+            AudioSlot a = freeAudio.poll(50, TimeUnit.MILLISECONDS);
+            if (a == null) {
+                continue;
+            }
+            mixer.mix(block * AudioMixer.BLOCK_FRAMES, a.pcm);
+            a.block = block;
+            jobs.add(a);
+            block++;
+        }
+        return block;
     }
 
     private void offerPreview(BufferedImage image) {
@@ -560,6 +702,10 @@ public final class Compositor implements AsyncCloseable {
             }
             videoEncoder.encode(null, p -> publishVideo(p, vnum, vden));
             audioEncoder.encode(null, this::publishAudio);
+            if (endedOnItsOwn) {
+                publisher.close();
+                finished.complete(null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
@@ -635,6 +781,9 @@ public final class Compositor implements AsyncCloseable {
             synchronized (previewLock) {
                 previewLock.notifyAll();
             }
+            if (pacing == Pacing.AS_FAST_AS_POSSIBLE) {
+                composeThread.interrupt(); // it may be waiting for a source
+            }
             boolean stopped = join(composeThread) & join(encodeThread) & join(previewThread);
             publisher.close();
             for (MediaSource s : sources.values()) {
@@ -658,6 +807,7 @@ public final class Compositor implements AsyncCloseable {
                         stream.path(), JOIN_MILLIS);
             }
             log.info("program {} closed: {}", stream.path(), stats());
+            finished.complete(null);
             closed.complete(null);
         } catch (RuntimeException | Error e) {
             closed.completeExceptionally(e);
@@ -715,6 +865,7 @@ public final class Compositor implements AsyncCloseable {
         private String path = "studio/program";
         private PublishPolicy policy = PublishPolicy.REJECT;
         private ScalingQuality quality = ScalingQuality.FAST;
+        private Pacing pacing = Pacing.REAL_TIME;
 
         private Builder(StreamKit kit) {
             this.kit = Objects.requireNonNull(kit, "kit");
@@ -809,6 +960,17 @@ public final class Compositor implements AsyncCloseable {
          */
         public Builder publishPolicy(PublishPolicy publishPolicy) {
             this.policy = Objects.requireNonNull(publishPolicy, "publishPolicy");
+            return this;
+        }
+
+        /**
+         * Sets how the program clock runs ({@link Pacing#REAL_TIME} by default).
+         *
+         * @param programPacing the pacing
+         * @return this builder
+         */
+        public Builder pacing(Pacing programPacing) {
+            this.pacing = Objects.requireNonNull(programPacing, "programPacing");
             return this;
         }
 

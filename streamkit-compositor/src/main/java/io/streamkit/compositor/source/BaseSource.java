@@ -86,6 +86,11 @@ abstract class BaseSource implements MediaSource {
     /** Publishes the image drawn since {@link #writable(int, int)}. */
     void publishFrame(int width, int height) {
         frames.publish();
+        frameDelivered(width, height);
+    }
+
+    /** Notes a frame delivered some other way than {@link #publishFrame(int, int)}. */
+    void frameDelivered(int width, int height) {
         lastWidth = width;
         lastHeight = height;
         lastPublish = clock.getAsLong();
@@ -119,7 +124,7 @@ abstract class BaseSource implements MediaSource {
 
     @Override
     public BufferedImage takeFrame() {
-        BufferedImage f = frames.take();
+        BufferedImage f = takeNewFrame();
         if (f != null) {
             placeholderShown = false;
             return f;
@@ -134,6 +139,21 @@ abstract class BaseSource implements MediaSource {
         return null;
     }
 
+    /** @return frames decoded and handed to the renderer's side */
+    long framesPublished() {
+        return frames.published();
+    }
+
+    /** @return frames replaced before the renderer took them */
+    long framesDropped() {
+        return frames.dropped();
+    }
+
+    /** @return the newest frame if not taken yet, else {@code null} */
+    BufferedImage takeNewFrame() {
+        return frames.take();
+    }
+
     @Override
     public SourceState state() {
         SourceState s = state;
@@ -145,7 +165,7 @@ abstract class BaseSource implements MediaSource {
 
     @Override
     public SourceStats stats() {
-        return new SourceStats(id, state(), frames.published(), frames.dropped() + decodeErrors.get(), restarts.get(),
+        return new SourceStats(id, state(), framesPublished(), framesDropped() + decodeErrors.get(), restarts.get(),
                 resyncs() + (ring == null ? 0 : ring.resyncs()), audioFrames.get(), lastWidth, lastHeight,
                 lastError);
     }

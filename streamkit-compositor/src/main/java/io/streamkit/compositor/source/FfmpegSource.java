@@ -2,8 +2,10 @@ package io.streamkit.compositor.source;
 
 import io.streamkit.api.CodecException;
 import io.streamkit.api.ReconnectPolicy;
+import io.streamkit.compositor.audio.SampleRing;
 import io.streamkit.compositor.internal.Decoder;
 import io.streamkit.compositor.internal.Ffmpeg;
+import io.streamkit.compositor.internal.FrameQueue;
 import io.streamkit.compositor.internal.ImageConverter;
 import io.streamkit.compositor.internal.MediaClock;
 import io.streamkit.compositor.internal.SampleConverter;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * @see <a href="https://ffmpeg.org/ffmpeg-protocols.html">FFmpeg protocols</a>
  * @see <a href="https://ffmpeg.org/ffmpeg-formats.html">FFmpeg formats</a>
  */
-public final class FfmpegSource extends BaseSource {
+public final class FfmpegSource extends BaseSource implements ProgramTimeSource {
 
     private static final Logger log = LoggerFactory.getLogger(FfmpegSource.class);
     private static final long MAX_LATE = 1_000_000_000L;
@@ -78,6 +81,16 @@ public final class FfmpegSource extends BaseSource {
     private long lastVideoWall = Long.MIN_VALUE;
     private long lastVideoDuration = 33_333_333L;
     private boolean framesThisSession;
+
+    // program-time mode (null queue: wall-clock mode)
+    private static final int QUEUED_FRAMES = 4;
+    /** How far audio may be decoded ahead of the program in program-time mode. */
+    private static final long MAX_AUDIO_AHEAD = 1_000_000_000L;
+    private volatile FrameQueue queue;
+    private final AtomicLong queued = new AtomicLong();
+    private long nextStart;
+    private long sessionOffset = Long.MIN_VALUE;
+    private long lastProgramTime = Long.MIN_VALUE;
 
     private FfmpegSource(Builder b) {
         super(b.id, b.audio, b.stall, b.placeholder, System::nanoTime);
@@ -130,12 +143,76 @@ public final class FfmpegSource extends BaseSource {
     }
 
     @Override
+    public void followProgramTime(long startNanos) {
+        if (started.get()) {
+            throw new IllegalStateException("source " + id() + " already started on the wall clock");
+        }
+        nextStart = startNanos;
+        queue = new FrameQueue(QUEUED_FRAMES);
+    }
+
+    @Override
+    public boolean advanceTo(long programNanos, long timeoutNanos) throws InterruptedException {
+        FrameQueue q = queue;
+        if (q == null) {
+            throw new IllegalStateException("source " + id() + " follows the wall clock");
+        }
+        return q.advanceTo(programNanos, timeoutNanos);
+    }
+
+    @Override
+    public boolean finishedBefore(long programNanos) {
+        FrameQueue q = queue;
+        return q != null && q.drained() && q.currentTime() < programNanos;
+    }
+
+    @Override
+    BufferedImage takeNewFrame() {
+        FrameQueue q = queue;
+        return q == null ? super.takeNewFrame() : q.take();
+    }
+
+    @Override
+    long framesPublished() {
+        return queue == null ? super.framesPublished() : queued.get();
+    }
+
+    @Override
+    long framesDropped() {
+        FrameQueue q = queue;
+        return q == null ? super.framesDropped() : q.passed();
+    }
+
+    /** Program time of a media timestamp: each session continues where the previous one ended. */
+    private long programTime(long ns) {
+        if (ns == Long.MIN_VALUE) {
+            return lastProgramTime == Long.MIN_VALUE ? nextStart : lastProgramTime + lastVideoDuration;
+        }
+        if (sessionOffset == Long.MIN_VALUE) {
+            sessionOffset = nextStart - ns;
+        }
+        return ns + sessionOffset;
+    }
+
+    /** A new session (loop or reopen) follows the last frame in program time. */
+    private void continueProgramTime() {
+        if (lastProgramTime != Long.MIN_VALUE) {
+            nextStart = lastProgramTime + lastVideoDuration;
+        }
+        sessionOffset = Long.MIN_VALUE;
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
         setState(SourceState.CLOSED);
+        FrameQueue q = queue;
+        if (q != null) {
+            q.close();
+        }
         if (started.get() && Thread.currentThread() != thread) {
             LockSupport.unpark(thread);
             try {
@@ -179,6 +256,9 @@ public final class FfmpegSource extends BaseSource {
                 if (closed) {
                     break;
                 }
+                if (queue != null) {
+                    continueProgramTime();
+                }
                 if (ended && loop) {
                     restarts.incrementAndGet();
                     mediaClock.continueAt(lastVideoWall == Long.MIN_VALUE
@@ -214,6 +294,10 @@ public final class FfmpegSource extends BaseSource {
             log.error("source {} failed", id(), e);
             setState(SourceState.ENDED);
         } finally {
+            FrameQueue q = queue;
+            if (q != null) {
+                q.end();
+            }
             images.close();
             samples.close();
             interrupt.close();
@@ -264,6 +348,9 @@ public final class FfmpegSource extends BaseSource {
                 AVStream s = fmt.streams(ai);
                 audioTb = s.time_base();
                 audio = Decoder.open(s.codecpar(), audioTb, 1);
+            }
+            if (queue != null) {
+                queue.videoless(video == null);
             }
             log.info("source {}: opened {} (video {}, audio {})", id(), url, video == null ? "none" : video.name(),
                     audio == null ? "none" : audio.name());
@@ -316,6 +403,10 @@ public final class FfmpegSource extends BaseSource {
     }
 
     private void onVideo(AVFrame f) {
+        if (queue != null) {
+            onProgramVideo(f);
+            return;
+        }
         long ns = Ffmpeg.toNanos(f.best_effort_timestamp(), videoTb);
         long now = System.nanoTime();
         long wall;
@@ -346,9 +437,53 @@ public final class FfmpegSource extends BaseSource {
         publishFrame(w, h);
     }
 
+    /** Program-time mode: waits for a free image, then queues the frame at its program time. */
+    private void onProgramVideo(AVFrame f) {
+        long t = programTime(Ffmpeg.toNanos(f.best_effort_timestamp(), videoTb));
+        if (f.duration() > 0) {
+            lastVideoDuration = Ffmpeg.toNanos(f.duration(), videoTb);
+        }
+        if (lastProgramTime != Long.MIN_VALUE && t <= lastProgramTime) {
+            t = lastProgramTime + 1; // never backwards, whatever the file says
+        }
+        int w = width > 0 ? width : f.width();
+        int h = height > 0 ? height : f.height();
+        FrameQueue q = queue;
+        BufferedImage image;
+        try {
+            image = q.acquire(w, h);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (image == null || closed) {
+            return;
+        }
+        images.convert(f, image);
+        q.put(t, image);
+        queued.incrementAndGet();
+        lastProgramTime = t;
+        framesThisSession = true;
+        frameDelivered(w, h);
+    }
+
     private void onAudio(AVFrame f) {
         long ns = Ffmpeg.toNanos(f.best_effort_timestamp(), audioTb);
         if (ns == Long.MIN_VALUE) {
+            return;
+        }
+        FrameQueue q = queue;
+        if (q != null) {
+            long t = programTime(ns);
+            try {
+                q.awaitProgram(t - MAX_AUDIO_AHEAD);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int n = samples.convert(f);
+            writeAudio(t, samples.samples(), n);
+            q.audioReached(t + SampleRing.nanos(n));
             return;
         }
         long before = mediaClock.resyncs();
