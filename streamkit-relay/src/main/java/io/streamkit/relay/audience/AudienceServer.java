@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -56,9 +57,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +79,11 @@ import org.slf4j.LoggerFactory;
  * {@code Origin} are not browsers and are accepted — authenticate them with an
  * {@link AudienceAuthenticator}). Each client may send 20 requests per second (bursts of 60);
  * beyond that it gets {@code RATE_LIMITED}. A client that does not read its messages is closed
- * (1008) once 256 KiB are waiting for it, so it never holds more than that. The server pings an
- * idle client every 30 s and closes it after 75 s without a frame; a closed connection leaves its
- * streams (the owners see {@code VIEWER_LEFT}).
+ * once 256 KiB are waiting for it (queued or in the socket buffer), so it never holds more than
+ * that. Writes are flushed once per burst, not once per message. The server pings a client it has
+ * heard nothing from for the keep-alive interval (30 s by default; a silent viewer that only
+ * receives chat is pinged too) and closes it when a second interval passes without any frame, pong
+ * included; a closed connection leaves its streams (the owners see {@code VIEWER_LEFT}).
  */
 public final class AudienceServer implements AsyncCloseable {
     private static final Logger log = LoggerFactory.getLogger(AudienceServer.class);
@@ -96,6 +103,7 @@ public final class AudienceServer implements AsyncCloseable {
     private final Set<String> allowedOrigins;
     private final AudienceAuthenticator authenticator;
     private final Map<String, Resource> resources;
+    private final long keepAliveMillis;
     private final EventLoopGroup group;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -131,6 +139,7 @@ public final class AudienceServer implements AsyncCloseable {
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.authenticator = b.authenticator;
         this.resources = Map.copyOf(b.resources);
+        this.keepAliveMillis = b.keepAlive.toMillis();
         this.group = new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory("streamkit-audience",
                 true), NioIoHandler.newFactory());
     }
@@ -197,7 +206,8 @@ public final class AudienceServer implements AsyncCloseable {
      * @param refusedAuth upgrades refused by the {@link AudienceAuthenticator}
      * @param oversizedMessages connections closed for a frame over 16 KiB
      * @param badFrames binary or malformed frames
-     * @param slowConsumersClosed connections closed because 256 KiB were waiting for them
+     * @param slowConsumersClosed connections closed because 256 KiB were waiting for them (queued
+     *     or in the socket buffer)
      */
     public record Stats(int openConnections, long refusedOrigins, long refusedAuth, long oversizedMessages,
             long badFrames, long slowConsumersClosed) {
@@ -244,7 +254,12 @@ public final class AudienceServer implements AsyncCloseable {
     private final class Handler extends SimpleChannelInboundHandler<Object> {
         private WebSocketServerHandshaker handshaker;
         private AudienceConnection connection;
-        private Channel channel;
+        private volatile Channel channel;
+        /** Bytes handed to the event loop and not yet written to the channel. */
+        private final AtomicLong queuedBytes = new AtomicLong();
+        /** Write tasks handed to the event loop and not yet run; the last one of a burst flushes. */
+        private final AtomicInteger queuedWrites = new AtomicInteger();
+        private final AtomicBoolean slow = new AtomicBoolean();
         private double allowance = REQUEST_BURST;
         private long lastRequestNanos = System.nanoTime();
 
@@ -319,7 +334,8 @@ public final class AudienceServer implements AsyncCloseable {
             handshaker.handshake(ctx.channel(), req).addListener(fut -> {
                 if (fut.isSuccess()) {
                     ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE));
-                    ctx.pipeline().addBefore("ws-aggregator", "idle", new IdleStateHandler(75, 30, 0));
+                    ctx.pipeline().addBefore("ws-aggregator", "idle", new IdleStateHandler(keepAliveMillis, 0,
+                            0, TimeUnit.MILLISECONDS));
                     open.incrementAndGet();
                     connection = audience.connect(this::deliver);
                 } else {
@@ -328,29 +344,56 @@ public final class AudienceServer implements AsyncCloseable {
             });
         }
 
-        /** Under the stream's lock: encode once per broadcast, queue in delivery order, return. */
+        /**
+         * Under the stream's lock: encode once per broadcast, queue in delivery order, return. What
+         * is queued for a client is bounded: past {@link #MAX_PENDING_BYTES} it is closed.
+         */
         private void deliver(AudienceEvent event) {
             Channel ch = channel;
-            if (ch == null || !ch.isActive()) {
+            if (ch == null || !ch.isActive() || slow.get()) {
                 return;
             }
             byte[] bytes = LAST_ENCODED.get().of(event);
-            ch.eventLoop().execute(() -> write(ch, bytes));
+            long queued = queuedBytes.addAndGet(bytes.length);
+            if (queued > MAX_PENDING_BYTES) {
+                queuedBytes.addAndGet(-bytes.length);
+                closeSlow(ch, queued);
+                return;
+            }
+            queuedWrites.incrementAndGet();
+            try {
+                ch.eventLoop().execute(() -> write(ch, bytes));
+            } catch (RejectedExecutionException e) {
+                queuedWrites.decrementAndGet(); // the server is closing: nobody is left to read it
+                queuedBytes.addAndGet(-bytes.length);
+            }
         }
 
         private void write(Channel ch, byte[] bytes) {
-            if (!ch.isActive()) {
+            queuedBytes.addAndGet(-bytes.length);
+            boolean last = queuedWrites.decrementAndGet() == 0;
+            if (!ch.isActive() || slow.get()) {
                 return;
             }
-            if (ch.unsafe().outboundBuffer() != null
-                    && ch.unsafe().outboundBuffer().totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            long waiting = out == null ? 0 : out.totalPendingWriteBytes() + queuedBytes.get();
+            if (waiting > MAX_PENDING_BYTES) {
+                closeSlow(ch, waiting);
+                return;
+            }
+            ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)), ch.voidPromise());
+            if (last) {
+                ch.flush();
+            }
+        }
+
+        private void closeSlow(Channel ch, long waiting) {
+            if (slow.compareAndSet(false, true)) {
                 slowClosed.increment();
                 log.warn("audience client {} is not reading ({} bytes waiting); closing it", ch.remoteAddress(),
-                        ch.unsafe().outboundBuffer().totalPendingWriteBytes());
+                        waiting);
                 ch.close();
-                return;
             }
-            ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
         }
 
         private void frame(ChannelHandlerContext ctx, WebSocketFrame frame) {
@@ -458,10 +501,11 @@ public final class AudienceServer implements AsyncCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof IdleStateEvent idle) {
-                if (idle.state() == IdleState.WRITER_IDLE) {
+                if (idle.state() == IdleState.READER_IDLE && idle.isFirst()) {
                     ctx.writeAndFlush(new PingWebSocketFrame());
                 } else if (idle.state() == IdleState.READER_IDLE) {
-                    log.debug("audience client {} silent for 75 s; closing", ctx.channel().remoteAddress());
+                    log.debug("audience client {} silent for {} ms after a ping; closing", ctx.channel()
+                            .remoteAddress(), 2 * keepAliveMillis);
                     ctx.writeAndFlush(new CloseWebSocketFrame(1001, "idle")).addListener(ChannelFutureListener.CLOSE);
                 }
                 return;
@@ -524,6 +568,7 @@ public final class AudienceServer implements AsyncCloseable {
         private int port = 8080;
         private String path = "/audience";
         private int ioThreads = 1;
+        private Duration keepAlive = Duration.ofSeconds(30);
         private AudienceAuthenticator authenticator = AudienceAuthenticator.ALLOW_ALL;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private final Map<String, Resource> resources = new HashMap<>();
@@ -567,6 +612,22 @@ public final class AudienceServer implements AsyncCloseable {
                 throw new IllegalArgumentException("ioThreads must be 1 to 64, got " + threads);
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * How long a client may stay silent before it is pinged; after twice as long without any
+         * frame (a pong counts) it is closed with 1001.
+         *
+         * @param interval 100 ms to 10 minutes (default 30 s)
+         * @return this builder
+         */
+        public Builder keepAlive(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 100 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("keepAlive must be 100 ms to 10 minutes, got " + interval);
+            }
+            this.keepAlive = interval;
             return this;
         }
 

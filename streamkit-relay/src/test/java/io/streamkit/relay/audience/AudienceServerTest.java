@@ -98,6 +98,78 @@ class AudienceServerTest {
     }
 
     @Test
+    void aSilentViewerThatOnlyReceivesChatIsPingedAndKept() throws Exception {
+        try (AudienceServer quick = AudienceServer.builder(audience).bind("127.0.0.1", 0)
+                .keepAlive(Duration.ofMillis(200)).start();
+                WsClient streamer = WsClient.connect(quick.port(), null);
+                WsClient viewer = WsClient.connect(quick.port(), null)) {
+            streamer.send("type", "USER_REGISTER", "username", "alice", "role", "STREAMER");
+            String key = streamer.next("USER_REGISTERED").get("streamKey").asText();
+            viewer.send("type", "USER_REGISTER", "username", "bob", "role", "VIEWER");
+            viewer.next("USER_REGISTERED");
+            viewer.send("type", "STREAM_JOIN", "streamKey", key);
+            viewer.next("STREAM_JOINED");
+            // the viewer says nothing for 1.5 s (7 intervals) while chat keeps flowing to it
+            for (int i = 0; i < 15; i++) {
+                streamer.send("type", "CHAT_MESSAGE_SEND", "streamKey", key, "content", "line " + i);
+                Thread.sleep(100);
+            }
+            for (int i = 0; i < 15; i++) {
+                assertEquals("line " + i, viewer.next("CHAT_MESSAGE_BROADCAST").get("content").asText());
+            }
+            assertTrue(viewer.pings.get() >= 2, "a viewer that only receives is pinged; pings "
+                    + viewer.pings.get());
+            assertFalse(viewer.closed.isDone(), "a viewer that answers pings is kept");
+            assertEquals(2, quick.stats().openConnections());
+        }
+    }
+
+    @Test
+    void aClientThatAnswersNothingIsPingedThenClosed() throws Exception {
+        try (AudienceServer quick = AudienceServer.builder(audience).bind("127.0.0.1", 0)
+                .keepAlive(Duration.ofMillis(200)).start();
+                java.net.Socket s = new java.net.Socket("127.0.0.1", quick.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET /audience HTTP/1.1\r\nHost: 127.0.0.1:" + quick.port()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s
+                    .getInputStream()));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            long t0 = System.nanoTime();
+            java.util.List<Integer> opcodes = new java.util.ArrayList<>();
+            while (true) {
+                int b0 = in.read();
+                if (b0 < 0) {
+                    break;
+                }
+                int len = in.readUnsignedByte() & 0x7f;
+                in.skipNBytes(len);
+                opcodes.add(b0 & 0x0f);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(java.util.List.of(0x9, 0x8), opcodes, "a ping, then a close");
+            assertTrue(ms >= 300, "closed after two silent intervals, not at once: " + ms + " ms");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (quick.stats().openConnections() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, quick.stats().openConnections(), "the connection is counted closed");
+        }
+    }
+
+    @Test
+    void theKeepAliveIsBounded() {
+        assertThrows(IllegalArgumentException.class, () -> AudienceServer.builder(audience)
+                .keepAlive(Duration.ofMillis(10)));
+    }
+
+    @Test
     void aReloadedPageResumesItsIdentityWithTheToken() throws Exception {
         try (WsClient first = client(); WsClient second = client()) {
             first.send("type", "USER_REGISTER", "username", "alice", "role", "STREAMER");

@@ -21,6 +21,8 @@ final class WsClient implements AutoCloseable {
     final WebSocket ws;
     final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** Pings received; the JDK client answers each with a pong by itself. */
+    final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
 
     private WsClient(WebSocket ws) {
         this.ws = ws;
@@ -96,6 +98,13 @@ final class WsClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
             throw new AssertionError("the server sent a binary frame");
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            client.join().pings.incrementAndGet();
+            webSocket.request(1);
+            return null;
         }
 
         @Override
