@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * Prints {@code READY port=P pid=PID} when bound, then reads commands on standard input, one a
  * line: {@code heap} runs three full collections and prints {@code HEAP used=B direct=B
  * nettyDirect=B} (heap used after them, the JDK's direct buffers, Netty's direct memory);
- * {@code stats} prints one {@code STATS key=value...} line; {@code quit} or the end of input stops
+ * {@code stats} prints one {@code STATS key=value...} line (counters, and the heap in use now,
+ * garbage included); {@code quit} or the end of input stops
  * the server.
  */
 public final class ChatBenchServer {
@@ -54,7 +55,7 @@ public final class ChatBenchServer {
                     AudienceServer.Stats s = server.stats();
                     return "open=" + s.openConnections() + " chatMessages=" + a.chatMessages() + " deliveries="
                             + a.deliveries() + " slowClosed=" + s.slowConsumersClosed() + " badFrames="
-                            + s.badFrames() + " errors=" + a.errors().toString().replace(' ', '_');
+                            + s.badFrames() + " errors=" + a.errors().toString().replace(' ', '_') + heapNow();
                 });
             } finally {
                 server.close();
@@ -63,7 +64,7 @@ public final class ChatBenchServer {
         } else {
             try (BroadcastBaselineServer server = BroadcastBaselineServer.start(host, 0, threads)) {
                 ready(server.port());
-                commands(server::stats);
+                commands(() -> server.stats() + heapNow());
             }
         }
     }
@@ -87,6 +88,10 @@ public final class ChatBenchServer {
             }
             System.out.flush();
         }
+    }
+
+    private static String heapNow() {
+        return " heapUsedNow=" + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static String heapAfterGc() throws InterruptedException {

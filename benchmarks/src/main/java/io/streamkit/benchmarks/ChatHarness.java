@@ -130,7 +130,9 @@ final class ChatHarness {
 
     /** One server's figures. */
     record Result(String server, int connections, double seconds, long sent, long delivered, long expected,
-            long minPerViewer, long p50, long p99, long max, double serverCpu, double harnessCpu, long heapBefore,
+            long receivedInWindow,
+            long minPerViewer, long p50, long p99, long max, double serverCpu, double serverSys, double harnessCpu,
+            long heapBefore,
             long heapAfter, long rssBefore, long rssAfter, long errors, long closed, String load, String stats) {
         double heapPerConnection() {
             return (heapAfter - heapBefore) / (double) connections;
@@ -138,6 +140,11 @@ final class ChatHarness {
 
         double rssPerConnection() {
             return (rssAfter - rssBefore) / (double) connections;
+        }
+
+        /** @return server CPU µs per chat frame received by a viewer in the window */
+        double cpuMicrosPerDelivery() {
+            return receivedInWindow == 0 ? Double.NaN : serverCpu * 1e6 / receivedInWindow;
         }
 
         double lostPercent() {
@@ -188,10 +195,13 @@ final class ChatHarness {
         Result sk = results.stream().filter(r -> r.server().equals("streamkit")).findFirst().orElse(null);
         Result base = results.stream().filter(r -> r.server().equals("baseline")).findFirst().orElse(null);
         if (sk != null && base != null) {
-            rows.add(String.format("%-9s %6s %7s %8s %10s %10s %7s %8.2f %8.2f %8.2f %8.2f %8s %9.2f %9.2f",
-                    "ratio", "", "", "", "", "", "", ratio(sk.p50(), base.p50()), ratio(sk.p99(), base.p99()), ratio(sk
+            rows.add(String.format(
+                    "%-9s %6s %7s %8s %10s %10s %7s %9.2f %8.2f %8.2f %8.2f %8.2f %6s %8.2f %8s %9.2f %9.2f",
+                    "ratio", "", "", "", "", "", "", sk.receivedInWindow() / (double) base.receivedInWindow(),
+                    ratio(sk.p50(), base.p50()), ratio(sk.p99(), base.p99()), ratio(sk
                             .max(), base.max()),
-                    sk.serverCpu() / base.serverCpu(), "", sk.heapPerConnection() / base.heapPerConnection(), sk
+                    sk.serverCpu() / base.serverCpu(), "", sk.cpuMicrosPerDelivery() / base.cpuMicrosPerDelivery(),
+                    "", sk.heapPerConnection() / base.heapPerConnection(), sk
                             .rssPerConnection() / base.rssPerConnection()));
         }
         log.info("Chat fan-out on loopback: {} clients, {} messages/s, {} s measured (ratio = streamkit / baseline; "
@@ -212,16 +222,21 @@ final class ChatHarness {
     }
 
     private static String header() {
-        return String.format("%-9s %6s %7s %8s %10s %10s %7s %8s %8s %8s %8s %8s %9s %9s %6s %6s %s", "server",
-                "conns", "sent", "msg/s", "delivered", "expected", "lost %", "p50 ms", "p99 ms", "max ms", "srv CPU",
+        return String.format("%-9s %6s %7s %8s %10s %10s %7s %9s %8s %8s %8s %8s %6s %8s %8s %9s %9s %6s %6s %s",
+                "server",
+                "conns", "sent", "msg/s", "delivered", "expected", "lost %", "recv/s", "p50 ms", "p99 ms", "max ms",
+                "srv CPU", "sys %", "CPU us/d",
                 "gen CPU", "heap B/c", "RSS B/c", "errors", "closed", "load");
     }
 
     private static String line(Result r) {
-        return String.format("%-9s %6d %7d %8.1f %10d %10d %7.3f %8.2f %8.2f %8.2f %8.3f %8.3f %9.0f %9.0f %6d %6d %s",
+        return String.format(
+                "%-9s %6d %7d %8.1f %10d %10d %7.3f %9.0f %8.2f %8.2f %8.2f %8.3f %6.1f %8.2f %8.3f %9.0f %9.0f %6d %6d %s",
                 r.server(), r.connections(), r.sent(), r.sent() / r.seconds(), r.delivered(), r.expected(), r
                         .lostPercent(),
-                r.p50() / 1000.0, r.p99() / 1000.0, r.max() / 1000.0, r.serverCpu() / r.seconds(), r.harnessCpu() / r
+                r.receivedInWindow() / r.seconds(),
+                r.p50() / 1000.0, r.p99() / 1000.0, r.max() / 1000.0, r.serverCpu() / r.seconds(),
+                100 * r.serverSys() / r.serverCpu(), r.cpuMicrosPerDelivery(), r.harnessCpu() / r
                         .seconds(),
                 r.heapPerConnection(), r.rssPerConnection(), r.errors(), r.closed(), r.load());
     }
@@ -296,12 +311,14 @@ final class ChatHarness {
 
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             long cpu0 = cpuTicks(server.pid());
+            long sys0 = sysTicks(server.pid());
             long self0 = cpuTicks(ProcessHandle.current().pid());
             long w0 = System.nanoTime();
             shared.open();
             Thread.sleep(o.seconds() * 1000L);
             shared.close();
             long cpu1 = cpuTicks(server.pid());
+            long sys1 = sysTicks(server.pid());
             long self1 = cpuTicks(ProcessHandle.current().pid());
             double seconds = (System.nanoTime() - w0) / 1e9;
             long sent = shared.sent.sum();
@@ -320,10 +337,12 @@ final class ChatHarness {
                     minPerViewer = Math.min(minPerViewer, c.windowReceived);
                 }
             }
-            return new Result(kind, clients.size(), seconds, sent, shared.delivered.sum(), expected, minPerViewer,
+            return new Result(kind, clients.size(), seconds, sent, shared.delivered.sum(), expected,
+                    shared.receivedInWindow.sum(), minPerViewer,
                     shared.histogram.quantileMicros(0.5), shared.histogram.quantileMicros(0.99), shared.histogram
                             .maxMicros(),
-                    (cpu1 - cpu0) / (double) CLK_TCK, (self1 - self0) / (double) CLK_TCK, heapBefore, heapAfter,
+                    (cpu1 - cpu0) / (double) CLK_TCK, (sys1 - sys0) / (double) CLK_TCK,
+                    (self1 - self0) / (double) CLK_TCK, heapBefore, heapAfter,
                     rssBefore, rssAfter, shared.errors.sum(), shared.closed.sum(), load, stats);
         } finally {
             shared.stopSending = true;
@@ -381,6 +400,7 @@ final class ChatHarness {
         final LatencyHistogram histogram = new LatencyHistogram();
         final LongAdder sent = new LongAdder();
         final LongAdder delivered = new LongAdder();
+        final LongAdder receivedInWindow = new LongAdder();
         final LongAdder errors = new LongAdder();
         final LongAdder closed = new LongAdder();
         volatile long windowStart = Long.MAX_VALUE;
@@ -396,6 +416,13 @@ final class ChatHarness {
 
         void close() {
             windowEnd = System.nanoTime();
+        }
+
+        /** Counts a chat frame a viewer received now, whenever it was sent: the delivery throughput. */
+        void received(long now) {
+            if (inWindow(now)) {
+                receivedInWindow.increment();
+            }
         }
 
         boolean inWindow(long stamp) {
@@ -488,6 +515,9 @@ final class ChatHarness {
             if (stamp < 0) {
                 shared.errors.increment();
                 return;
+            }
+            if (recording) {
+                shared.received(now);
             }
             if (recording && shared.inWindow(stamp)) {
                 shared.histogram.record((now - stamp) / 1000);
@@ -597,6 +627,11 @@ final class ChatHarness {
             }
         }
         throw new IllegalStateException("no " + key + " in '" + line + "'");
+    }
+
+    private static long sysTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]); // stime
     }
 
     private static long cpuTicks(long pid) throws IOException {
