@@ -386,13 +386,23 @@ final class ChatHarness {
             }
             ChatClient c = senders.get((int) (i++ % senders.size()));
             long stamp = System.nanoTime();
-            String text = streamkit
-                    ? "{\"type\":\"CHAT_MESSAGE_SEND\",\"streamKey\":\"" + key + "\",\"content\":\"" + stamp + "\"}"
-                    : stamp + " " + pad;
-            c.channel.writeAndFlush(new TextWebSocketFrame(text));
+            c.channel.writeAndFlush(new TextWebSocketFrame(chatText(streamkit, key, stamp, pad)));
             shared.sent(stamp);
             next += period;
         }
+    }
+
+    /**
+     * @param streamkit whether the message is for the audience server (JSON) or the baseline (text)
+     * @param key the stream key (audience server only)
+     * @param stamp the send time, {@code System.nanoTime()}
+     * @param pad text after the stamp (baseline only), so that both servers broadcast frames of one size
+     * @return the text frame a sender writes
+     */
+    static String chatText(boolean streamkit, String key, long stamp, String pad) {
+        return streamkit
+                ? "{\"type\":\"CHAT_MESSAGE_SEND\",\"streamKey\":\"" + key + "\",\"content\":\"" + stamp + "\"}"
+                : stamp + " " + pad;
     }
 
     /** State shared by every client of one server's run. */
