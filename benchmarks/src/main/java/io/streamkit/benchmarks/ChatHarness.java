@@ -180,6 +180,8 @@ final class ChatHarness {
                 Result r = measure(server, o, jar, dir, loops, shared, baselineBytes);
                 if (server.equals("streamkit") && shared.chatFrameBytes > 0) {
                     baselineBytes = shared.chatFrameBytes; // the anchor broadcasts frames of the same size
+                    log.info("streamkit broadcasts {}-byte chat frames; the baseline's are padded to that",
+                            baselineBytes);
                 }
                 results.add(r);
                 log.info("{}", line(r));
