@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar benchmarks/target/benchmarks.jar record-20 [WARMUP_S MEASURE_S [STREAMS]]} or
  * {@code java -jar benchmarks/target/benchmarks.jar hls-latency [SECONDS]} or
  * {@code java -jar benchmarks/target/benchmarks.jar srtp [quick]} or
- * {@code java -jar benchmarks/target/benchmarks.jar sfu-forwarding [N...] [--pps P] [--measure S] ...}
+ * {@code java -jar benchmarks/target/benchmarks.jar sfu-forwarding [N...] [--pps P] [--measure S] ...} or
+ * {@code java -jar benchmarks/target/benchmarks.jar chat [--clients N] [--rate R] [--seconds S] ...}
  * (from the repository root).
  */
 public final class BenchmarkMain {
@@ -33,7 +34,7 @@ public final class BenchmarkMain {
 
     /**
      * @param args the suite name ({@code fanout}, {@code rtmp-fanout}, {@code srt-relay}, {@code record-20},
-     *        {@code hls-latency}, {@code srtp}, {@code sfu-forwarding}) and its arguments
+     *        {@code hls-latency}, {@code srtp}, {@code sfu-forwarding}, {@code chat}) and its arguments
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
@@ -115,13 +116,21 @@ public final class BenchmarkMain {
             }
             return;
         }
+        if (suite.equals("chat") || suite.equals("chat-5000")) {
+            try {
+                ChatHarness.run(List.of(args).subList(1, args.length));
+            } catch (Exception e) {
+                throw new IllegalStateException("chat failed", e);
+            }
+            return;
+        }
         if (suite.equals("srtp")) {
             runSrtp(quick);
             return;
         }
         if (!suite.equals("fanout")) {
             log.error("unknown suite '{}'; known: fanout, rtmp-fanout, srt-relay, record-20, hls-latency, srtp, "
-                    + "sfu-forwarding",
+                    + "sfu-forwarding, chat",
                     suite);
             System.exit(2);
         }
